@@ -213,13 +213,13 @@ pub fn verify_v3(
         }
     }
     let hashed_payload = v3::hash_payload(request.body);
-    if let Some(declared) = header("x-acs-content-sha256") {
-        if !declared.trim().eq_ignore_ascii_case(&hashed_payload) {
-            return Err(VerifyError::PayloadHashMismatch {
-                declared: declared.to_owned(),
-                computed: hashed_payload,
-            });
-        }
+    if let Some(declared) = header("x-acs-content-sha256")
+        && !declared.trim().eq_ignore_ascii_case(&hashed_payload)
+    {
+        return Err(VerifyError::PayloadHashMismatch {
+            declared: declared.to_owned(),
+            computed: hashed_payload,
+        });
     }
     let (canonical_request, signed_headers) =
         v3::canonical_request(request, &signed, &hashed_payload);
