@@ -2,7 +2,7 @@
 
 use crate::error::SpecError;
 use crate::model::{Api, EnumDef, Field, Operation, StructDef, Ty};
-use heck::{ToSnakeCase, ToUpperCamelCase};
+use heck::ToSnakeCase;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 use std::collections::BTreeSet;
@@ -239,26 +239,13 @@ fn request_struct(def: &StructDef, api: &Api, rt: &TokenStream) -> TokenStream {
     }
 }
 
-fn enum_def(def: &EnumDef, rt: &TokenStream) -> Result<TokenStream, SpecError> {
+fn enum_def(def: &EnumDef, rt: &TokenStream) -> TokenStream {
     let ident = type_ident(&def.name);
-    let mut variants = Vec::new();
-    let mut seen = BTreeSet::new();
-    for value in &def.values {
-        let mut name = value.to_upper_camel_case();
-        if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
-            name = format!("V{name}");
-        }
-        if name == "Unknown" {
-            name = "UnknownValue".to_owned();
-        }
-        if !name.chars().all(|c| c.is_ascii_alphanumeric()) || !seen.insert(name.clone()) {
-            return Err(SpecError::new(
-                format!("(enum {})", def.name),
-                format!("value {value:?} does not map to a distinct Rust variant name"),
-            ));
-        }
-        variants.push((format_ident!("{}", name), value.clone()));
-    }
+    let variants: Vec<(Ident, String)> = def
+        .values
+        .iter()
+        .map(|(variant, wire)| (format_ident!("{}", variant), wire.clone()))
+        .collect();
     let doc = docs(&[&def.description]);
     let decl = variants.iter().map(|(v, wire)| {
         let d = format!(" `{wire}`");
@@ -268,8 +255,8 @@ fn enum_def(def: &EnumDef, rt: &TokenStream) -> Result<TokenStream, SpecError> {
     let parse = variants
         .iter()
         .map(|(v, wire)| quote!(if value.eq_ignore_ascii_case(#wire) { return Self::#v; }));
-    let values = def.values.iter();
-    Ok(quote! {
+    let values = def.values.iter().map(|(_, wire)| wire);
+    quote! {
         #doc
         ///
         /// Parsing is case-insensitive; a value this SDK does not know is kept in `Unknown` and sent
@@ -339,7 +326,7 @@ fn enum_def(def: &EnumDef, rt: &TokenStream) -> Result<TokenStream, SpecError> {
                 #rt::de::enum_value(deserializer)
             }
         }
-    })
+    }
 }
 
 /// The argument type a constructor or builder method takes for a field.
@@ -648,7 +635,7 @@ pub fn emit(api: &Api, options: &EmitOptions) -> Result<Vec<GeneratedFile>, Spec
 
     let mut types = Vec::new();
     for def in &api.enums {
-        types.push(enum_def(def, &rt)?);
+        types.push(enum_def(def, &rt));
     }
     for def in &api.structs {
         check_unique_idents(&def.fields, &format!("(nested object {})", def.name))?;

@@ -104,6 +104,6 @@ pub struct EnumDef {
     pub name: String,
     /// The description from the spec.
     pub description: String,
-    /// The wire values, in spec order.
-    pub values: Vec<String>,
+    /// The values in spec order, as `(Rust variant name, wire value)`.
+    pub values: Vec<(String, String)>,
 }

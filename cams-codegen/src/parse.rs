@@ -545,6 +545,26 @@ impl TypeRegistry {
         if strings.is_empty() {
             return Err(SpecError::new(path, "an enum needs at least one value"));
         }
+        let mut strings_named: Vec<(String, String)> = Vec::new();
+        for (i, value) in strings.into_iter().enumerate() {
+            let mut variant = value.to_upper_camel_case();
+            if variant.starts_with(|c: char| c.is_ascii_digit()) {
+                variant = format!("V{variant}");
+            }
+            if variant == "Unknown" {
+                variant = "UnknownValue".to_owned();
+            }
+            let valid = variant.starts_with(|c: char| c.is_ascii_alphabetic())
+                && variant.chars().all(|c| c.is_ascii_alphanumeric());
+            if !valid || strings_named.iter().any(|(v, _)| *v == variant) {
+                return Err(SpecError::new(
+                    format!("{path}[{i}]"),
+                    format!("enum value {value:?} does not map to a distinct Rust variant name"),
+                ));
+            }
+            strings_named.push((variant, value));
+        }
+        let strings = strings_named;
         for candidate in [
             field.to_upper_camel_case(),
             format!("{op}{}", field.to_upper_camel_case()),
