@@ -139,9 +139,19 @@ pub fn signature(access_key_secret: &str, string_to_sign: &str) -> String {
 /// assert!(signed.authorization.starts_with("ACS3-HMAC-SHA256 Credential=LTAI5tTestAccessKeyId,SignedHeaders=host;x-acs-action;"));
 /// ```
 pub fn sign(request: &V3Request<'_>, access_key_id: &str, access_key_secret: &str) -> V3Signature {
+    sign_headers(request, request.headers, access_key_id, access_key_secret)
+}
+
+/// Signs `request` over the `signed` headers: shared by [`sign`] and by verification, which
+/// signs over the headers the received `SignedHeaders` names.
+pub(crate) fn sign_headers(
+    request: &V3Request<'_>,
+    signed: &[(&str, &str)],
+    access_key_id: &str,
+    access_key_secret: &str,
+) -> V3Signature {
     let hashed_payload = hash_payload(request.body);
-    let (canonical_request, signed_headers) =
-        canonical_request(request, request.headers, &hashed_payload);
+    let (canonical_request, signed_headers) = canonical_request(request, signed, &hashed_payload);
     let string_to_sign = string_to_sign(&canonical_request);
     let signature = signature(access_key_secret, &string_to_sign);
     let authorization = format!(
@@ -158,7 +168,7 @@ pub fn sign(request: &V3Request<'_>, access_key_id: &str, access_key_secret: &st
 }
 
 /// Builds the canonical request over `signed` headers and returns it with the signed header list.
-pub(crate) fn canonical_request(
+fn canonical_request(
     request: &V3Request<'_>,
     signed: &[(&str, &str)],
     hashed_payload: &str,

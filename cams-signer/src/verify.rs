@@ -212,32 +212,17 @@ pub fn verify_v3(
             return Err(VerifyError::MissingSignedHeader((*name).to_owned()));
         }
     }
-    let hashed_payload = v3::hash_payload(request.body);
+    let expected = v3::sign_headers(request, &signed, auth.access_key_id, access_key_secret);
     if let Some(declared) = header("x-acs-content-sha256")
-        && !declared.trim().eq_ignore_ascii_case(&hashed_payload)
+        && !declared
+            .trim()
+            .eq_ignore_ascii_case(&expected.hashed_payload)
     {
         return Err(VerifyError::PayloadHashMismatch {
             declared: declared.to_owned(),
-            computed: hashed_payload,
+            computed: expected.hashed_payload,
         });
     }
-    let (canonical_request, signed_headers) =
-        v3::canonical_request(request, &signed, &hashed_payload);
-    let string_to_sign = v3::string_to_sign(&canonical_request);
-    let signature = v3::signature(access_key_secret, &string_to_sign);
-    let authorization = format!(
-        "{} Credential={},SignedHeaders={signed_headers},Signature={signature}",
-        v3::ALGORITHM,
-        auth.access_key_id
-    );
-    let expected = V3Signature {
-        hashed_payload,
-        canonical_request,
-        string_to_sign,
-        signed_headers,
-        signature,
-        authorization,
-    };
     if equal_in_constant_time(&expected.signature, auth.signature) {
         Ok(expected)
     } else {

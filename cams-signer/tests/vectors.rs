@@ -189,3 +189,66 @@ fn every_vector_has_a_test() {
         }
     }
 }
+
+/// Verification names the part that differs: the body, a missing signed header, the signature.
+#[test]
+fn v3_verification_names_what_differs() {
+    use cams_signer::VerifyError;
+    let c = case("v3", "form_body_payload");
+    let query = pairs(c, "query");
+    let headers = pairs(c, "headers");
+    let query: Vec<(&str, &str)> = query
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let headers: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    let secret = str_of(c, "access_key_secret");
+    let mut received = headers.clone();
+    received.push(("Authorization", str_of(c, "authorization")));
+    let request = V3Request {
+        method: "POST",
+        path: "/",
+        query: &query,
+        headers: &received,
+        body: str_of(c, "body").as_bytes(),
+    };
+    assert!(verify_v3(&request, secret).is_ok());
+
+    let tampered = V3Request {
+        body: b"ChannelType=viber",
+        ..request
+    };
+    assert!(matches!(
+        verify_v3(&tampered, secret),
+        Err(VerifyError::PayloadHashMismatch { .. })
+    ));
+
+    let without_type: Vec<(&str, &str)> = received
+        .iter()
+        .copied()
+        .filter(|(k, _)| *k != "content-type")
+        .collect();
+    let missing = V3Request {
+        headers: &without_type,
+        ..request
+    };
+    assert_eq!(
+        verify_v3(&missing, secret),
+        Err(VerifyError::MissingSignedHeader("content-type".into()))
+    );
+
+    match verify_v3(&request, "wrong-secret") {
+        Err(VerifyError::V3Mismatch { expected, received }) => {
+            assert_eq!(
+                expected.canonical_request,
+                str_of(c, "canonical_request"),
+                "the server's canonical request is shown"
+            );
+            assert_ne!(expected.signature, received);
+        }
+        other => panic!("expected a signature mismatch, got {other:?}"),
+    }
+}
