@@ -30,6 +30,16 @@
 //! # Ok(()) }
 //! ```
 
+//!
+//! Required parameters are arguments, so forgetting one does not compile:
+//!
+//! ```compile_fail
+//! # async fn run(client: cams_sdk::Client) {
+//! // CreateInstance requires a ChannelType and an InstanceName.
+//! let _ = client.create_instance(cams_sdk::ChannelType::Whatsapp).send().await;
+//! # }
+//! ```
+
 mod client;
 // Generated files are formatted by the generator (prettyplease); rustfmt must leave them as they
 // are, or `cargo xtask codegen --check` would see them as stale.
