@@ -126,12 +126,7 @@ struct Envelope {
 const EXCERPT_LIMIT: usize = 512;
 
 fn excerpt(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
-    if text.len() > EXCERPT_LIMIT {
-        format!("{}…", &text[..text.floor_char_boundary(EXCERPT_LIMIT)])
-    } else {
-        text.into_owned()
-    }
+    crate::runtime::de::truncated(&String::from_utf8_lossy(body), EXCERPT_LIMIT)
 }
 
 fn undecodable(

@@ -12,11 +12,16 @@ fn scalar<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D
 }
 
 fn found(value: &Value) -> String {
-    let text = value.to_string();
-    if text.len() > 60 {
-        format!("{}…", &text[..text.floor_char_boundary(60)])
+    truncated(&value.to_string(), 60)
+}
+
+/// `text` cut to at most `limit` bytes at a character boundary, with `…` when it was cut: keeps
+/// what an error quotes from a response bounded.
+pub(crate) fn truncated(text: &str, limit: usize) -> String {
+    if text.len() > limit {
+        format!("{}…", &text[..text.floor_char_boundary(limit)])
     } else {
-        text
+        text.to_owned()
     }
 }
 
