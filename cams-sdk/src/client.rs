@@ -1,70 +1,76 @@
-//! The client: validates and encodes a request, hands it to a [`Transport`], and turns what
-//! comes back into the operation's output or an [`Error`].
+//! The client: validates and encodes a request, signs and sends each attempt through a
+//! [`Transport`], retries what is safe to retry, and turns what comes back into the operation's
+//! output or an [`Error`].
 
-use crate::runtime::{CallOptions, Error, ErrorKind, Operation, OperationMeta, Params};
+use crate::config::Config;
+use crate::credentials::CredentialsCache;
+use crate::runtime::{
+    CallOptions, Error, ErrorKind, Operation, OperationMeta, Params, SignatureMismatch,
+};
+use crate::signing::{self, AttemptInfo, RequestContext};
+use crate::transport::RawResponse;
 use serde::Deserialize;
 use std::fmt;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tracing::Instrument;
 
-/// A request ready for the wire: the operation's metadata and its business parameters.
-/// Signing, common parameters and retries are the transport's job.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PreparedRequest {
-    /// The operation's static facts (action, version, method, idempotency).
-    pub meta: OperationMeta,
-    /// The business parameters.
-    pub params: Params,
-    /// The per-call options.
-    pub options: CallOptions,
-}
-
-/// What came back from the service.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct RawResponse {
-    /// The HTTP status.
-    pub status: u16,
-    /// The response headers, names lower-case.
-    pub headers: Vec<(String, String)>,
-    /// The body.
-    pub body: Vec<u8>,
-}
-
-/// The future a [`Transport`] returns.
-pub type TransportFuture<'a> =
-    Pin<Box<dyn Future<Output = Result<RawResponse, Error>> + Send + 'a>>;
-
-/// Carries a [`PreparedRequest`] to the service and brings back the raw response.
-pub trait Transport: Send + Sync + 'static {
-    /// Sends `request`; fails only when no response arrived.
-    fn send<'a>(&'a self, request: &'a PreparedRequest) -> TransportFuture<'a>;
-}
-
-/// The CAMS client. Cheap to clone (an `Arc` inside), `Send` and `Sync`.
+/// The CAMS client. Cheap to clone (an `Arc` inside), `Send` and `Sync`: make one and share it.
 ///
 /// Each operation is a method returning a builder: required parameters are arguments,
 /// optional ones are builder methods, and `.send().await` performs the call.
+///
+/// ```no_run
+/// # async fn run() -> Result<(), cams_sdk::Error> {
+/// // Region, endpoint and credentials from the environment and Alibaba Cloud's config files.
+/// let client = cams_sdk::Client::from_env()?;
+/// let page = client.list_instance().page_size(20).send().await?;
+/// println!("{} instances", page.total_count.unwrap_or_default());
+/// # Ok(()) }
+/// ```
 #[derive(Clone)]
 pub struct Client {
-    transport: Arc<dyn Transport>,
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    credentials: CredentialsCache,
 }
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client").finish_non_exhaustive()
+        f.debug_struct("Client")
+            .field("config", &self.inner.config)
+            .finish()
     }
 }
 
 impl Client {
-    /// A client that sends through `transport`.
-    pub fn with_transport(transport: impl Transport) -> Self {
+    /// A client for `config`.
+    pub fn new(config: Config) -> Self {
+        let credentials = CredentialsCache::new(config.credentials.clone());
         Self {
-            transport: Arc::new(transport),
+            inner: Arc::new(Inner {
+                config,
+                credentials,
+            }),
         }
     }
 
-    /// Validates, encodes and sends `input`, then decodes the response.
+    /// A client configured from the environment and the default credentials chain: see
+    /// [`Config::from_env`].
+    pub fn from_env() -> Result<Self, Error> {
+        Ok(Self::new(Config::from_env().build()?))
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// Validates, encodes and sends `input`, retrying as the policy allows, then decodes the
+    /// response.
     pub async fn invoke<O: Operation>(
         &self,
         input: &O,
@@ -73,14 +79,128 @@ impl Client {
         input.validate()?;
         let mut params = Params::default();
         input.write_params(&mut params)?;
-        let request = PreparedRequest {
-            meta: O::META,
-            params,
-            options: options.clone(),
+        let meta = O::META;
+        let span = tracing::info_span!(
+            "cams.operation",
+            action = meta.action,
+            idempotent = meta.idempotent,
+            attempts = tracing::field::Empty,
+        );
+        let limit = options
+            .operation_timeout
+            .or(self.inner.config.timeouts.operation);
+        let call = self.attempts::<O::Output>(&meta, &params, options);
+        let result = match limit {
+            None => call.instrument(span.clone()).await,
+            Some(limit) => match tokio::time::timeout(limit, call.instrument(span.clone())).await {
+                Ok(result) => result,
+                Err(_) => Err(Error::timeout(format!(
+                    "{} did not complete within the operation timeout of {limit:?}",
+                    meta.action
+                ))),
+            },
         };
-        let response = self.transport.send(&request).await?;
-        decode::<O::Output>(&response)
+        if let Err(error) = &result {
+            tracing::debug!(parent: &span, %error, "call failed");
+        }
+        result
     }
+
+    /// The retry loop: a fresh timestamp, nonce and signature for every attempt.
+    async fn attempts<T: serde::de::DeserializeOwned + Send>(
+        &self,
+        meta: &OperationMeta,
+        params: &Params,
+        options: &CallOptions,
+    ) -> Result<T, Error> {
+        let config = &self.inner.config;
+        let max_attempts = if options.disable_retries {
+            1
+        } else {
+            config.retry.max_attempts()
+        };
+        let attempt_timeout = options.attempt_timeout.unwrap_or(config.timeouts.attempt);
+        let ctx = RequestContext {
+            meta,
+            params,
+            endpoint: &config.endpoint,
+            version: config.signature_version,
+            user_agent: &config.user_agent,
+        };
+        let mut retry = None;
+        let mut attempt = 1;
+        loop {
+            let creds = self.inner.credentials.get().await?;
+            let info = AttemptInfo {
+                timestamp: cams_signer::timestamp_now(),
+                nonce: cams_signer::new_nonce(),
+                retry,
+            };
+            let signed = signing::sign(&ctx, &creds, &info);
+            drop(creds);
+            let span = tracing::debug_span!(
+                "cams.attempt",
+                attempt,
+                status = tracing::field::Empty,
+                request_id = tracing::field::Empty,
+                latency_ms = tracing::field::Empty,
+            );
+            let started = Instant::now();
+            let sent = config.transport.send(&signed.request);
+            let outcome = match tokio::time::timeout(attempt_timeout, sent)
+                .instrument(span.clone())
+                .await
+            {
+                Ok(Ok(response)) => {
+                    span.record("status", response.status);
+                    decode::<T>(&response)
+                }
+                Ok(Err(error)) => Err(error),
+                Err(_) => Err(Error::timeout(format!(
+                    "no response within the attempt timeout of {attempt_timeout:?}"
+                ))),
+            };
+            span.record("latency_ms", started.elapsed().as_millis() as u64);
+            let mut error = match outcome {
+                Ok(output) => {
+                    tracing::Span::current().record("attempts", attempt);
+                    return Ok(output);
+                }
+                Err(error) => error,
+            };
+            if let Some(id) = error.request_id() {
+                span.record("request_id", id);
+            }
+            error.0.attempts = attempt;
+            if error.code() == Some("SignatureDoesNotMatch") {
+                error.0.signature_mismatch =
+                    signature_mismatch(&signed.string_to_sign, error.message());
+            }
+            let retryable = error.is_retryable_for(meta.idempotent);
+            if !retryable || attempt >= max_attempts {
+                tracing::Span::current().record("attempts", attempt);
+                return Err(error);
+            }
+            let delay = config.retry.delay(attempt, &error);
+            tracing::debug!(parent: &span, %error, delay_ms = delay.as_millis() as u64, "retrying");
+            tokio::time::sleep(delay).await;
+            attempt += 1;
+            retry = Some((attempt - 1, delay.as_millis()));
+        }
+    }
+}
+
+/// Pairs our string to sign with the server's, which the message quotes after
+/// `string to sign is:`.
+fn signature_mismatch(ours: &str, message: &str) -> Option<SignatureMismatch> {
+    const MARKER: &str = "string to sign is:";
+    let at = message.find(MARKER)?;
+    let theirs = message[at + MARKER.len()..].trim().to_owned();
+    Some(SignatureMismatch {
+        ours: ours.to_owned(),
+        difference: cams_signer::first_difference(ours, &theirs),
+        theirs,
+    })
 }
 
 /// The fields every CAMS body and gateway error share.
@@ -148,18 +268,42 @@ fn undecodable(
 
 /// Classifies a response: an HTTP error status, or HTTP 200 whose `Code` is present and not
 /// `OK`, is a service error (CAMS reports business errors in a 200). `"Success": false` with
-/// `"Code": "OK"` is a success, as the published examples show.
+/// `"Code": "OK"` is a success, as the published examples show. A positive `x-acs-retry-after`
+/// header (milliseconds) is kept as the error's [`Error::retry_after`].
 pub(crate) fn decode<T: serde::de::DeserializeOwned>(response: &RawResponse) -> Result<T, Error> {
+    let failed_status = !(200..300).contains(&response.status);
+    let header_request_id = response.header("x-acs-request-id").map(str::to_owned);
     let value: serde_json::Value = match serde_json::from_slice(&response.body) {
         Ok(value) => value,
-        Err(e) => return Err(undecodable(response, format!("not JSON ({e})"), None)),
+        // A gateway or proxy error page (an HTML 502, say) is still an HTTP error.
+        Err(_) if failed_status => {
+            let mut error = Error::new(
+                ErrorKind::Service,
+                format!(
+                    "HTTP {} with a body that is not JSON: {}",
+                    response.status,
+                    excerpt(&response.body)
+                ),
+            );
+            error.0.status = Some(response.status);
+            error.0.request_id = header_request_id;
+            error.0.retry_after = retry_after(response);
+            return Err(error);
+        }
+        Err(e) => {
+            return Err(undecodable(
+                response,
+                format!("not JSON ({e})"),
+                header_request_id,
+            ));
+        }
     };
     let envelope = Envelope::deserialize(&value).unwrap_or_default();
-    let failed_status = !(200..300).contains(&response.status);
     let failed_code = envelope
         .code
         .as_deref()
         .is_some_and(|c| !c.eq_ignore_ascii_case("OK"));
+    let request_id = envelope.request_id.or(header_request_id);
     if failed_status || failed_code {
         let mut error = Error::new(
             ErrorKind::Service,
@@ -169,11 +313,18 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(response: &RawResponse) -> 
         );
         error.0.status = Some(response.status);
         error.0.code = envelope.code;
-        error.0.request_id = envelope.request_id;
+        error.0.request_id = request_id;
         error.0.host_id = envelope.host_id;
         error.0.recommend = envelope.recommend;
         error.0.access_denied_detail = envelope.access_denied_detail;
+        error.0.retry_after = retry_after(response);
         return Err(error);
     }
-    T::deserialize(value).map_err(|e| undecodable(response, e, envelope.request_id))
+    T::deserialize(value).map_err(|e| undecodable(response, e, request_id))
+}
+
+/// A positive `x-acs-retry-after`, in milliseconds (as the official client reads it).
+fn retry_after(response: &RawResponse) -> Option<Duration> {
+    let millis: u64 = response.header("x-acs-retry-after")?.trim().parse().ok()?;
+    (millis > 0).then(|| Duration::from_millis(millis))
 }

@@ -2,9 +2,10 @@
 //! are classified as users rely on: a non-`OK` `Code` in an HTTP 200 is an error, while
 //! `"Success": false` with `"Code": "OK"` is a success.
 
+use cams_sdk::runtime::Operation;
 use cams_sdk::{
-    CallOptions, ChannelType, Client, ErrorKind, PreparedRequest, RawResponse, Transport,
-    TransportFuture,
+    CallOptions, ChannelType, Client, Config, Credentials, ErrorKind, HttpRequest, RawResponse,
+    Transport, TransportFuture,
 };
 use serde_json::json;
 use std::sync::{Arc, Mutex};
@@ -14,11 +15,11 @@ use std::sync::{Arc, Mutex};
 struct Canned {
     status: u16,
     body: String,
-    sent: Arc<Mutex<Vec<PreparedRequest>>>,
+    sent: Arc<Mutex<Vec<HttpRequest>>>,
 }
 
 impl Transport for Canned {
-    fn send<'a>(&'a self, request: &'a PreparedRequest) -> TransportFuture<'a> {
+    fn send<'a>(&'a self, request: &'a HttpRequest) -> TransportFuture<'a> {
         self.sent.lock().expect("lock").push(request.clone());
         let response = RawResponse {
             status: self.status,
@@ -29,14 +30,55 @@ impl Transport for Canned {
     }
 }
 
-fn canned(status: u16, body: impl ToString) -> (Client, Arc<Mutex<Vec<PreparedRequest>>>) {
+/// The business parameters of a V1 request: its query minus the common parameters.
+fn business_params(request: &HttpRequest) -> Vec<(String, String)> {
+    const COMMON: [&str; 9] = [
+        "Action",
+        "Format",
+        "Version",
+        "Timestamp",
+        "SignatureNonce",
+        "SignatureMethod",
+        "SignatureVersion",
+        "AccessKeyId",
+        "Signature",
+    ];
+    let query = request
+        .url
+        .split_once('?')
+        .map(|(_, q)| q)
+        .unwrap_or_default();
+    query
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(k, v)| {
+            let decode = |s: &str| cams_signer::percent_decode(s).expect("valid encoding");
+            (decode(k), decode(v))
+        })
+        .filter(|(k, _)| !COMMON.contains(&k.as_str()))
+        .collect()
+}
+
+fn pairs(expected: &[(&str, &str)]) -> Vec<(String, String)> {
+    expected
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+fn canned(status: u16, body: impl ToString) -> (Client, Arc<Mutex<Vec<HttpRequest>>>) {
     let sent = Arc::new(Mutex::new(Vec::new()));
     let transport = Canned {
         status,
         body: body.to_string(),
         sent: sent.clone(),
     };
-    (Client::with_transport(transport), sent)
+    let config = Config::builder()
+        .credentials(Credentials::new("LTAI5tTestAccessKeyId", "test-secret"))
+        .transport(transport)
+        .build()
+        .expect("valid config");
+    (Client::new(config), sent)
 }
 
 #[tokio::test]
@@ -75,23 +117,19 @@ async fn create_instance_published_example_with_integer_name() {
     let request = &sent[0];
     assert_eq!(
         (
-            request.meta.action,
-            request.meta.version,
-            request.meta.method
+            request.header("x-acs-action"),
+            request.header("x-acs-version"),
+            request.method
         ),
-        ("CreateInstance", "2020-06-06", "POST")
-    );
-    assert!(
-        !request.meta.idempotent,
-        "CreateInstance must never be retried blindly"
+        (Some("CreateInstance"), Some("2020-06-06"), "POST")
     );
     assert_eq!(
-        request.params.query(),
-        [
-            ("ChannelType", "whatsapp".to_string()),
-            ("InstanceName", "shop-eu".into()),
-            ("ContactMail", "ops@example.com".into())
-        ]
+        business_params(request),
+        pairs(&[
+            ("ChannelType", "whatsapp"),
+            ("InstanceName", "shop-eu"),
+            ("ContactMail", "ops@example.com")
+        ])
     );
 }
 
@@ -140,7 +178,7 @@ async fn query_instance_published_example() {
     assert_eq!(data.cust_type.as_deref(), Some("01"));
     assert_eq!(data.submit_time.as_deref(), Some("140092992"));
     assert_eq!(out.request_id.as_deref(), Some("29kskkd******"));
-    assert!(sent.lock().expect("lock")[0].meta.idempotent);
+    assert_eq!(sent.lock().expect("lock").len(), 1);
 }
 
 #[tokio::test]
@@ -171,13 +209,13 @@ async fn list_instance_published_example_and_parameters() {
     assert_eq!(items[0].state.as_deref(), Some("published"));
     assert_eq!(items[0].cust_space_id.as_deref(), Some("dad-gf**"));
     assert_eq!(
-        sent.lock().expect("lock")[0].params.query(),
-        [
-            ("ChannelType", "viber".to_string()),
-            ("PageSize", "20".into()),
-            ("PageIndex", "2".into()),
-            ("IsBind", "true".into())
-        ]
+        business_params(&sent.lock().expect("lock")[0]),
+        pairs(&[
+            ("ChannelType", "viber"),
+            ("PageSize", "20"),
+            ("PageIndex", "2"),
+            ("IsBind", "true")
+        ])
     );
 }
 
@@ -220,7 +258,7 @@ async fn update_and_delete_published_examples() {
         .data
         .expect("data");
     assert_eq!(data.description.as_deref(), Some("des"));
-    assert!(sent.lock().expect("lock")[0].meta.idempotent);
+    assert_eq!(sent.lock().expect("lock").len(), 1);
 
     let (client, _) = canned(
         200,
@@ -288,19 +326,34 @@ async fn a_gateway_error_keeps_its_metadata() {
 
 #[tokio::test]
 async fn an_undecodable_body_is_reported_with_an_excerpt() {
-    let (client, _) = canned(502, "<html>Bad Gateway</html>");
+    // A proxy's HTML error page is still an HTTP error, and a 502 is worth retrying.
+    let (client, sent) = canned(502, "<html>Bad Gateway</html>");
+    let error = client
+        .query_instance("ins-1")
+        .options(CallOptions::no_retries())
+        .send()
+        .await
+        .expect_err("HTML");
+    assert_eq!(error.kind(), ErrorKind::Service);
+    assert_eq!(error.status(), Some(502));
+    assert!(error.is_retryable());
+    assert!(
+        error.message().contains("<html>Bad Gateway</html>"),
+        "{}",
+        error.message()
+    );
+    assert_eq!(sent.lock().expect("lock").len(), 1);
+
+    let (client, _) = canned(200, "<html>OK</html>");
     let error = client
         .query_instance("ins-1")
         .send()
         .await
         .expect_err("HTML");
     assert_eq!(error.kind(), ErrorKind::Undecodable);
-    assert_eq!(error.status(), Some(502));
-    assert!(
-        error.message().contains("<html>Bad Gateway</html>"),
-        "{}",
-        error.message()
-    );
+    assert_eq!(error.status(), Some(200));
+    assert!(!error.is_retryable());
+    assert!(error.message().contains("<html>OK</html>"), "{error}");
 
     let (client, _) = canned(
         200,
@@ -371,4 +424,17 @@ fn channel_type_parses_case_insensitively_and_serializes_its_wire_value() {
         serde_json::from_value::<ChannelType>(json!("line")).expect("json"),
         ChannelType::Unknown("line".into())
     );
+}
+
+#[test]
+fn only_create_instance_is_not_idempotent() {
+    let idempotent = [
+        cams_sdk::CreateInstanceRequest::META.idempotent,
+        cams_sdk::QueryInstanceRequest::META.idempotent,
+        cams_sdk::ListInstanceRequest::META.idempotent,
+        cams_sdk::UpdateInstanceRequest::META.idempotent,
+        cams_sdk::DeleteInstanceRequest::META.idempotent,
+    ];
+    // CreateInstance must never be retried blindly.
+    assert_eq!(idempotent, [false, true, true, true, true]);
 }

@@ -1,6 +1,7 @@
 //! The one error type of the SDK.
 
 use std::fmt;
+use std::time::Duration;
 
 /// What went wrong, broadly: match on it to decide what to do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -8,7 +9,17 @@ use std::fmt;
 pub enum ErrorKind {
     /// The request was rejected before sending: a parameter breaks the spec's rules.
     InvalidInput,
-    /// The transport failed before a response arrived.
+    /// No credentials could be found, or a configured source of credentials failed.
+    Credentials,
+    /// The configuration is unusable: an endpoint that is not a URL, no region, and the like.
+    Config,
+    /// The connection could not be made (refused, DNS, TLS handshake): the request was never
+    /// sent, so retrying it is always safe.
+    Connect,
+    /// An attempt, or the whole operation, ran out of time. The request may have reached the
+    /// service.
+    Timeout,
+    /// The connection failed after the request may have been sent (reset, broken pipe).
     Transport,
     /// The service answered with an error: HTTP 4xx/5xx, or HTTP 200 whose `Code` is not `OK`.
     Service,
@@ -59,7 +70,38 @@ pub(crate) struct Details {
     pub(crate) host_id: Option<String>,
     pub(crate) recommend: Option<String>,
     pub(crate) access_denied_detail: Option<serde_json::Value>,
+    pub(crate) retry_after: Option<Duration>,
+    pub(crate) attempts: u32,
+    pub(crate) signature_mismatch: Option<SignatureMismatch>,
     pub(crate) source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+/// Our string to sign next to the one the service computed, from a `SignatureDoesNotMatch`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureMismatch {
+    /// The string to sign this SDK computed for the attempt.
+    pub ours: String,
+    /// The string to sign the service computed, as quoted in its message.
+    pub theirs: String,
+    /// Where the two first differ; `None` when they are equal (then the secret is wrong).
+    pub difference: Option<cams_signer::Difference>,
+}
+
+impl fmt::Display for SignatureMismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.difference {
+            Some(d) => write!(
+                f,
+                "our string to sign {:?} differs from the server's {:?}: {d}",
+                self.ours, self.theirs
+            ),
+            None => write!(
+                f,
+                "our string to sign equals the server's ({:?}), so the AccessKey secret is wrong",
+                self.ours
+            ),
+        }
+    }
 }
 
 impl Error {
@@ -73,15 +115,38 @@ impl Error {
             host_id: None,
             recommend: None,
             access_denied_detail: None,
+            retry_after: None,
+            attempts: 0,
+            signature_mismatch: None,
             source: None,
         }))
     }
 
-    /// A transport failure, wrapping its cause. For [`crate::Transport`] implementations.
-    pub fn transport(source: impl std::error::Error + Send + Sync + 'static) -> Self {
-        let mut error = Self::new(ErrorKind::Transport, source.to_string());
+    /// An error of `kind` caused by `source`.
+    pub(crate) fn with_source(
+        kind: ErrorKind,
+        message: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        let mut error = Self::new(kind, message);
         error.0.source = Some(Box::new(source));
         error
+    }
+
+    /// A connection failure before anything was sent. For [`crate::Transport`] implementations:
+    /// a `Connect` error is retried even for operations that are not idempotent.
+    pub fn connect(source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::with_source(ErrorKind::Connect, source.to_string(), source)
+    }
+
+    /// A timeout. For [`crate::Transport`] implementations.
+    pub fn timeout(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Timeout, message)
+    }
+
+    /// A transport failure, wrapping its cause. For [`crate::Transport`] implementations.
+    pub fn transport(source: impl std::error::Error + Send + Sync + 'static) -> Self {
+        Self::with_source(ErrorKind::Transport, source.to_string(), source)
     }
 
     /// The broad kind of failure.
@@ -116,6 +181,58 @@ impl Error {
     pub fn access_denied_detail(&self) -> Option<&serde_json::Value> {
         self.0.access_denied_detail.as_ref()
     }
+    /// The delay the service asked for before a retry (`x-acs-retry-after`, in milliseconds).
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.0.retry_after
+    }
+    /// How many attempts were made before giving up: 0 when nothing was sent.
+    pub fn attempts(&self) -> u32 {
+        self.0.attempts
+    }
+    /// On `SignatureDoesNotMatch`: our string to sign, the server's, and where they differ.
+    pub fn signature_mismatch(&self) -> Option<&SignatureMismatch> {
+        self.0.signature_mismatch.as_ref()
+    }
+
+    /// Whether the service rejected the call for flow control: a `Throttling*` or
+    /// `System.LimitControl` code, HTTP 429, or an `x-acs-retry-after` header. A throttled call
+    /// was not processed, so it is safe to retry even when it is not idempotent.
+    pub fn is_throttling(&self) -> bool {
+        if self.0.kind != ErrorKind::Service {
+            return false;
+        }
+        let code = self.0.code.as_deref().unwrap_or_default();
+        code.starts_with("Throttling")
+            || code == "System.LimitControl"
+            || self.0.status == Some(429)
+            || self.0.retry_after.is_some()
+    }
+
+    /// Whether trying again may succeed: throttling, `ServiceUnavailable`, HTTP
+    /// 429/500/502/503/504, connect failures, timeouts and broken connections. Whether a retry
+    /// is *safe* also depends on the operation: see [`Error::is_retryable_for`].
+    pub fn is_retryable(&self) -> bool {
+        match self.0.kind {
+            ErrorKind::Connect | ErrorKind::Timeout | ErrorKind::Transport => true,
+            ErrorKind::Service => {
+                self.is_throttling()
+                    || self.0.code.as_deref() == Some("ServiceUnavailable")
+                    || matches!(self.0.status, Some(429 | 500 | 502 | 503 | 504))
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether retrying is both useful and safe for an operation: for idempotent operations,
+    /// [`Error::is_retryable`]; for the others (CreateInstance), only failures that prove the
+    /// request was never processed: a connection that was never made, or throttling.
+    pub fn is_retryable_for(&self, idempotent: bool) -> bool {
+        if idempotent {
+            self.is_retryable()
+        } else {
+            self.0.kind == ErrorKind::Connect || self.is_throttling()
+        }
+    }
 }
 
 impl fmt::Display for Error {
@@ -129,6 +246,12 @@ impl fmt::Display for Error {
         }
         if let Some(id) = &self.0.request_id {
             write!(f, " [request id {id}]")?;
+        }
+        if self.0.attempts > 1 {
+            write!(f, " after {} attempts", self.0.attempts)?;
+        }
+        if let Some(mismatch) = &self.0.signature_mismatch {
+            write!(f, "; {mismatch}")?;
         }
         Ok(())
     }
@@ -145,9 +268,6 @@ impl std::error::Error for Error {
 
 impl From<InvalidInput> for Error {
     fn from(input: InvalidInput) -> Self {
-        let message = input.to_string();
-        let mut error = Self::new(ErrorKind::InvalidInput, message);
-        error.0.source = Some(Box::new(input));
-        error
+        Self::with_source(ErrorKind::InvalidInput, input.to_string(), input)
     }
 }

@@ -6,7 +6,7 @@ pub mod de;
 mod error;
 mod operation;
 
-pub use error::{Error, ErrorKind, InvalidInput};
+pub use error::{Error, ErrorKind, InvalidInput, SignatureMismatch};
 pub use operation::{CallOptions, Operation, OperationMeta, Params};
 pub use serde;
 /// Any JSON value, for fields the service sends in more than one shape.

@@ -3,6 +3,7 @@
 use super::InvalidInput;
 use serde::de::DeserializeOwned;
 use std::fmt::Display;
+use std::time::Duration;
 
 /// Static facts about an operation, from the spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,11 +76,23 @@ impl Params {
 }
 
 /// Per-call options. The defaults defer to the client's configuration.
+///
+/// ```
+/// use std::time::Duration;
+/// let options = cams_sdk::CallOptions::default()
+///     .attempt_timeout(Duration::from_secs(2))
+///     .operation_timeout(Duration::from_secs(5));
+/// assert!(!options.disable_retries);
+/// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CallOptions {
     /// Send the request once, whatever the client's retry policy says.
     pub disable_retries: bool,
+    /// The time one attempt may take, overriding the client's.
+    pub attempt_timeout: Option<Duration>,
+    /// The time the whole call, retries and backoff included, may take, overriding the client's.
+    pub operation_timeout: Option<Duration>,
 }
 
 impl CallOptions {
@@ -87,6 +100,19 @@ impl CallOptions {
     pub fn no_retries() -> Self {
         Self {
             disable_retries: true,
+            ..Self::default()
         }
+    }
+
+    /// Sets the time one attempt may take.
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// Sets the time the whole call may take, retries included.
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.operation_timeout = Some(timeout);
+        self
     }
 }
