@@ -120,6 +120,8 @@ impl Fault {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct RequestRecord {
+    /// Its position in the log.
+    index: Option<usize>,
     /// The action, when the request named one.
     pub action: Option<String>,
     /// `v1` or `v3`, once the signature was checked.
@@ -408,6 +410,17 @@ impl Shared {
 }
 
 impl State {
+    /// Logs `record`, or updates its earlier entry.
+    fn save(&mut self, record: &mut RequestRecord) {
+        match record.index.and_then(|i| self.log.get_mut(i)) {
+            Some(entry) => *entry = record.clone(),
+            None => {
+                record.index = Some(self.log.len());
+                self.log.push(record.clone());
+            }
+        }
+    }
+
     fn take_fault(&mut self, action: &str) -> Option<Fault> {
         let queue = self.faults.get_mut(action)?;
         let (fault, left) = queue.front_mut()?;
@@ -477,6 +490,7 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Answer {
         .filter_map(|(k, v)| Some((k.as_str().to_owned(), v.to_str().ok()?.to_owned())))
         .collect();
     let mut record = RequestRecord {
+        index: None,
         action: None,
         signature_version: None,
         nonce: None,
@@ -519,6 +533,8 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Answer {
         .header("x-acs-action")
         .or_else(|| received.param("Action"))
         .map(str::to_owned);
+    // Logged now, and updated as it goes: a client that gives up still leaves its trace.
+    shared.lock().save(&mut record);
 
     let now = (shared.clock)();
     let authenticated = {
@@ -535,8 +551,13 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Answer {
         return Ok(error_response(&shared, &mut record, &rejection, None));
     }
 
-    let fault = shared.lock().take_fault(&auth.action);
-    record.fault = fault.clone();
+    let fault = {
+        let mut state = shared.lock();
+        let fault = state.take_fault(&auth.action);
+        record.fault = fault.clone();
+        state.save(&mut record);
+        fault
+    };
     match &fault {
         Some(Fault::Throttle { retry_after, .. }) => {
             let rejection = Rejection {
@@ -569,10 +590,7 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Answer {
             };
             return Ok(error_response(&shared, &mut record, &rejection, None));
         }
-        Some(Fault::Reset { .. }) => {
-            shared.lock().log.push(record);
-            return Err(Dropped);
-        }
+        Some(Fault::Reset { .. }) => return Err(Dropped),
         Some(Fault::Delay { delay, .. }) => tokio::time::sleep(*delay).await,
         _ => {}
     }
@@ -635,12 +653,12 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Answer {
     record.code = Some(code);
     match fault {
         Some(Fault::ProcessThenDrop { .. }) => {
-            shared.lock().log.push(record);
+            shared.lock().save(&mut record);
             Err(Dropped)
         }
         Some(Fault::Malformed { .. }) => {
             record.status = Some(200);
-            shared.lock().log.push(record);
+            shared.lock().save(&mut record);
             Ok(respond(
                 200,
                 &request_id,
@@ -653,12 +671,12 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Answer {
             let half = text.len() / 2;
             let cut = text.get(..half).unwrap_or_default().to_owned();
             record.status = Some(200);
-            shared.lock().log.push(record);
+            shared.lock().save(&mut record);
             Ok(respond(200, &request_id, Bytes::from(cut), None))
         }
         _ => {
             record.status = Some(200);
-            shared.lock().log.push(record);
+            shared.lock().save(&mut record);
             Ok(respond(
                 200,
                 &request_id,
@@ -767,7 +785,7 @@ fn error_response(
     });
     record.status = Some(rejection.status);
     record.code = Some(rejection.code.to_owned());
-    state.log.push(record.clone());
+    state.save(record);
     drop(state);
     respond(
         rejection.status,
