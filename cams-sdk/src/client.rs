@@ -137,7 +137,6 @@ impl Client {
                 retry,
             };
             let signed = signing::sign(&ctx, &creds, &info);
-            drop(creds);
             let span = tracing::debug_span!(
                 "cams.attempt",
                 attempt,
@@ -173,9 +172,17 @@ impl Client {
             }
             error.0.attempts = attempt;
             if error.code() == Some("SignatureDoesNotMatch") {
-                error.0.signature_mismatch =
-                    signature_mismatch(&signed.string_to_sign, error.message());
+                // The server quotes its string to sign, which holds the STS token under V1.
+                if let Some(token) = creds.security_token() {
+                    error.0.message = redact(&error.0.message, token);
+                }
+                let ours = match creds.security_token() {
+                    Some(token) => redact(&signed.string_to_sign, token),
+                    None => signed.string_to_sign.clone(),
+                };
+                error.0.signature_mismatch = signature_mismatch(&ours, &error.0.message);
             }
+            drop(creds);
             let retryable = error.is_retryable_for(meta.idempotent);
             if !retryable || attempt >= max_attempts {
                 tracing::Span::current().record("attempts", attempt);
@@ -188,6 +195,19 @@ impl Client {
             retry = Some((attempt - 1, delay.as_millis()));
         }
     }
+}
+
+/// Replaces `secret`, as it appears raw or percent-encoded once or twice, with `***`.
+fn redact(text: &str, secret: &str) -> String {
+    let once = cams_signer::percent_encode(secret);
+    let twice = cams_signer::percent_encode(&once);
+    let mut out = text.to_owned();
+    for form in [twice, once, secret.to_owned()] {
+        if !form.is_empty() {
+            out = out.replace(&form, "***");
+        }
+    }
+    out
 }
 
 /// Pairs our string to sign with the server's, which the message quotes after

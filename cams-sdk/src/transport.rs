@@ -174,6 +174,8 @@ impl Transport for ReqwestTransport {
 
 /// Maps a `reqwest` failure to a kind: a failed connection was never sent.
 fn classify(error: reqwest::Error) -> Error {
+    // The URL carries the signature (and, under V1, the STS token): keep it out of messages.
+    let error = error.without_url();
     // `Display` of a reqwest error omits its causes ("error sending request"); keep them.
     let mut message = error.to_string();
     let mut cause = std::error::Error::source(&error);
