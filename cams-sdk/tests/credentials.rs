@@ -235,8 +235,11 @@ async fn nothing_found_lists_every_source_tried() {
 /// path and headers.
 struct FakeServer {
     base: String,
-    seen: Arc<Mutex<Vec<(String, String, Vec<String>)>>>,
+    seen: Arc<Mutex<Vec<Seen>>>,
 }
+
+/// A request's method, path and headers (lower-case `name: value` lines).
+type Seen = (String, String, Vec<String>);
 
 async fn fake_server(routes: Vec<(&'static str, &'static str, u16, String)>) -> FakeServer {
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
