@@ -1,5 +1,8 @@
 //! `cargo xtask codegen` regenerates `cams-sdk/src/generated/` from `api-spec/`;
 //! `cargo xtask codegen --check` fails, naming each stale file, when the committed files differ.
+//! `cargo xtask interop` runs Alibaba's official Python SDK against the emulator.
+
+mod interop;
 
 use cams_codegen::{EmitOptions, Options, ParseOptions};
 use clap::{Parser, Subcommand};
@@ -33,6 +36,8 @@ enum Task {
         #[arg(long, default_value = "crate::runtime")]
         runtime_path: String,
     },
+    /// Run Alibaba's official Python SDK against cams-emulator (installs it under target/).
+    Interop,
 }
 
 fn workspace_root() -> PathBuf {
@@ -136,6 +141,7 @@ fn main() -> ExitCode {
             operations,
             runtime_path,
         } => codegen(check, &spec, &out, operations, runtime_path),
+        Task::Interop => interop::run(&workspace_root()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
