@@ -228,3 +228,99 @@ fn not_found(id: &str) -> Outcome {
         message: format!("The instance {id:?} does not exist."),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn params(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect()
+    }
+
+    fn ids(outcome: Outcome) -> (Vec<String>, u64) {
+        let Outcome::Ok(body) = outcome else {
+            panic!("a business error")
+        };
+        let data = body["Data"].as_array().cloned().unwrap_or_default();
+        let ids = data
+            .iter()
+            .filter_map(|d| d["InstanceId"].as_str().map(str::to_owned))
+            .collect();
+        (ids, body["TotalCount"].as_u64().unwrap_or_default())
+    }
+
+    #[test]
+    fn list_filters_and_pages() {
+        let mut store = Store::default();
+        let mut n = 0;
+        for (channel, name, group, description) in [
+            ("whatsapp", "shop-eu", "rg-1", "europe"),
+            ("whatsapp", "shop-us", "rg-2", "americas"),
+            ("VIBER", "shop-eu-viber", "rg-1", ""),
+        ] {
+            let p = params(&[
+                ("ChannelType", channel),
+                ("InstanceName", name),
+                ("ResourceGroupId", group),
+                ("InstanceDescription", description),
+            ]);
+            store.run(
+                "CreateInstance",
+                &p,
+                || {
+                    n += 1;
+                    format!("ins-{n}")
+                },
+                "2026-01-01 00:00:00",
+                "r",
+            );
+        }
+        let list = |store: &mut Store, pairs: &[(&str, &str)]| {
+            ids(store.run("ListInstance", &params(pairs), || unreachable!(), "", "r"))
+        };
+        assert_eq!(list(&mut store, &[]).1, 3);
+        assert_eq!(list(&mut store, &[("ChannelType", "viber")]).0, ["ins-3"]);
+        assert_eq!(
+            list(&mut store, &[("InstanceName", "shop-eu")]).0,
+            ["ins-1", "ins-3"]
+        );
+        assert_eq!(list(&mut store, &[("InstanceId", "ins-2")]).0, ["ins-2"]);
+        assert_eq!(
+            list(&mut store, &[("ResourceGroupId", "rg-1")]).0,
+            ["ins-1", "ins-3"]
+        );
+        assert_eq!(list(&mut store, &[("FilterStr", "americas")]).0, ["ins-2"]);
+        assert_eq!(
+            list(&mut store, &[("PageSize", "2"), ("PageIndex", "2")]),
+            (vec!["ins-3".to_owned()], 3)
+        );
+        assert_eq!(
+            list(&mut store, &[("PageSize", "2"), ("PageIndex", "9")]),
+            (vec![], 3)
+        );
+    }
+
+    #[test]
+    fn missing_instances_are_business_errors() {
+        let mut store = Store::default();
+        for action in ["QueryInstance", "UpdateInstance", "DeleteInstance"] {
+            let outcome = store.run(
+                action,
+                &params(&[("InstanceId", "ins-x")]),
+                || unreachable!(),
+                "",
+                "r",
+            );
+            match outcome {
+                Outcome::Business { code, message } => {
+                    assert_eq!(code, NOT_FOUND_CODE);
+                    assert!(message.contains("ins-x"));
+                }
+                Outcome::Ok(_) => panic!("{action} found a missing instance"),
+            }
+        }
+    }
+}

@@ -438,3 +438,72 @@ fn only_create_instance_is_not_idempotent() {
     // CreateInstance must never be retried blindly.
     assert_eq!(idempotent, [false, true, true, true, true]);
 }
+
+#[tokio::test]
+async fn a_server_repeating_the_same_page_does_not_loop_forever() {
+    // Every call answers the same full page, and claims there are thousands more.
+    let page = json!({
+        "Code": "OK", "RequestId": "r", "TotalCount": 5000,
+        "Data": (0..20).map(|i| json!({"InstanceId": format!("ins-{i}")})).collect::<Vec<_>>()
+    });
+    let (client, sent) = canned(200, page);
+    let mut pages = client.list_instance().page_size(20).into_paginator();
+    let first = pages.next_page().await.expect("a page").expect("ok");
+    assert_eq!(first.data.map(|d| d.len()), Some(20));
+    let error = pages
+        .next_page()
+        .await
+        .expect("an item")
+        .expect_err("the repeat is an error");
+    assert!(error.message().contains("repeats instances"), "{error}");
+    assert!(pages.next_page().await.is_none(), "and the stream ends");
+    assert_eq!(sent.lock().expect("lock").len(), 2);
+
+    // The same through the item stream: 20 items, then the error, then the end.
+    let (client, _) = canned(
+        200,
+        json!({"Code": "OK", "TotalCount": 5000,
+               "Data": (0..20).map(|i| json!({"InstanceId": format!("ins-{i}")})).collect::<Vec<_>>()}),
+    );
+    let mut items = client.list_instance().into_paginator().items();
+    let mut ok = 0;
+    let mut errors = 0;
+    while let Some(item) = items.next().await {
+        match item {
+            Ok(_) => ok += 1,
+            Err(_) => errors += 1,
+        }
+    }
+    assert_eq!((ok, errors), (20, 1));
+}
+
+#[tokio::test]
+async fn pages_without_a_total_stop_at_an_empty_page() {
+    let (client, sent) = canned(200, json!({"Code": "OK", "Data": []}));
+    let mut pages = client.list_instance().into_paginator();
+    let page = pages.next_page().await.expect("a page").expect("ok");
+    assert_eq!(page.data.map(|d| d.len()), Some(0));
+    assert!(pages.next_page().await.is_none());
+    let sent = sent.lock().expect("lock");
+    assert_eq!(sent.len(), 1);
+    let params = business_params(&sent[0]);
+    assert!(
+        params.contains(&("PageSize".to_owned(), "20".to_owned())),
+        "{params:?}"
+    );
+    assert!(
+        params.contains(&("PageIndex".to_owned(), "1".to_owned())),
+        "{params:?}"
+    );
+}
+
+#[test]
+fn the_client_is_send_sync_and_cheap_to_clone() {
+    fn assert_send_sync<T: Send + Sync + Clone>() {}
+    assert_send_sync::<Client>();
+    assert_eq!(std::mem::size_of::<Client>(), std::mem::size_of::<usize>());
+    assert_eq!(
+        std::mem::size_of::<cams_sdk::Error>(),
+        std::mem::size_of::<usize>()
+    );
+}
