@@ -17,7 +17,7 @@ pub(crate) struct Rejection {
     pub(crate) message: String,
 }
 
-fn reject(status: u16, code: &'static str, message: impl Into<String>) -> Rejection {
+pub(crate) fn reject(status: u16, code: &'static str, message: impl Into<String>) -> Rejection {
     Rejection {
         status,
         code,

@@ -29,7 +29,7 @@ pub use spec::SPEC_JSON;
 pub use store::Instance;
 
 use bytes::Bytes;
-use gateway::{Authenticated, Key, NonceCache, Received, Rejection};
+use gateway::{Authenticated, Key, NonceCache, Received, Rejection, reject};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::{Request, Response};
@@ -503,13 +503,11 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Answer {
     let body = match Limited::new(body, MAX_BODY).collect().await {
         Ok(collected) => collected.to_bytes(),
         Err(_) => {
-            let rejection = Rejection {
-                status: 413,
-                code: "InvalidParameter.BodyTooLarge",
-                message: format!(
-                    "The request body is larger than {MAX_BODY} bytes or was cut off."
-                ),
-            };
+            let rejection = reject(
+                413,
+                "InvalidParameter.BodyTooLarge",
+                format!("The request body is larger than {MAX_BODY} bytes or was cut off."),
+            );
             return Ok(error_response(&shared, &mut record, &rejection, None));
         }
     };
@@ -560,11 +558,11 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Answer {
     };
     match &fault {
         Some(Fault::Throttle { retry_after, .. }) => {
-            let rejection = Rejection {
-                status: 400,
-                code: "Throttling.User",
-                message: "Request was denied due to user flow control.".to_owned(),
-            };
+            let rejection = reject(
+                400,
+                "Throttling.User",
+                "Request was denied due to user flow control.".to_owned(),
+            );
             return Ok(error_response(
                 &shared,
                 &mut record,
@@ -583,11 +581,7 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Answer {
                     "The request processing has failed due to some unknown error.",
                 ),
             };
-            let rejection = Rejection {
-                status: *status,
-                code,
-                message: message.to_owned(),
-            };
+            let rejection = reject(*status, code, message.to_owned());
             return Ok(error_response(&shared, &mut record, &rejection, None));
         }
         Some(Fault::Reset { .. }) => return Err(Dropped),
@@ -608,11 +602,7 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Answer {
         .map(Vec::as_slice)
         .unwrap_or_default();
     if let Err((code, message)) = spec::validate(rules, &params) {
-        let rejection = Rejection {
-            status: 400,
-            code,
-            message,
-        };
+        let rejection = reject(400, code, message);
         return Ok(error_response(&shared, &mut record, &rejection, None));
     }
 
@@ -704,31 +694,27 @@ const COMMON_PARAMETERS: [&str; 11] = [
 
 fn check_action(shared: &Shared, auth: &Authenticated) -> Result<(), Rejection> {
     if auth.action.is_empty() {
-        return Err(Rejection {
-            status: 400,
-            code: "MissingParameter",
-            message: "The input parameter \"Action\" that is mandatory for processing this request is not supplied.".to_owned(),
-        });
+        return Err(reject(400, "MissingParameter", "The input parameter \"Action\" that is mandatory for processing this request is not supplied.".to_owned()));
     }
     if auth.api_version != shared.spec.version {
-        return Err(Rejection {
-            status: 404,
-            code: "InvalidApi.NotFound",
-            message: format!(
+        return Err(reject(
+            404,
+            "InvalidApi.NotFound",
+            format!(
                 "Specified api is not found: version {:?} of cams; the emulator serves {}.",
                 auth.api_version, shared.spec.version
             ),
-        });
+        ));
     }
     if !shared.spec.actions.contains_key(&auth.action) {
-        return Err(Rejection {
-            status: 404,
-            code: "InvalidApi.NotFound",
-            message: format!(
+        return Err(reject(
+            404,
+            "InvalidApi.NotFound",
+            format!(
                 "Specified api is not found: {} of cams {}.",
                 auth.action, shared.spec.version
             ),
-        });
+        ));
     }
     Ok(())
 }
