@@ -477,14 +477,19 @@ fn operation_file(op: &Operation, api: &Api, rt: &TokenStream) -> Result<TokenSt
         description,
         &format!("Action `{action}`. {idempotency}"),
     ]);
-    let required_args = required.iter().map(|f| {
-        let line = format!(
-            "- `{}`: {}",
+    let mut required_lines = vec![if required.is_empty() {
+        " Every parameter is optional: set them with the builder's methods.".to_owned()
+    } else {
+        " Required parameters, the method's arguments:".to_owned()
+    }];
+    required_lines.extend(required.iter().map(|f| {
+        format!(
+            " - `{}`: {}",
             field_ident(&f.name),
             f.description.lines().next().unwrap_or_default()
-        );
-        quote!(#[doc = #line])
-    });
+        )
+    }));
+    let required_args = required_lines.iter().map(|line| quote!(#[doc = #line]));
     let deprecated = if op.deprecated {
         quote!(#[deprecated(note = "deprecated by the service")])
     } else {
@@ -568,7 +573,6 @@ fn operation_file(op: &Operation, api: &Api, rt: &TokenStream) -> Result<TokenSt
         impl crate::Client {
             #method_doc
             ///
-            /// Required parameters:
             #(#required_args)*
             #deprecated
             pub fn #method(&self, #(#ctor_args),*) -> #fluent {

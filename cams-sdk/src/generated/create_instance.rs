@@ -324,9 +324,9 @@ impl crate::Client {
     ///
     /// Action `CreateInstance`. Not idempotent: retried only when the request provably never reached the service.
     ///
-    /// Required parameters:
-    ///- `channel_type`: The channel type. Valid values: `whatsapp`, `messenger`, `instagram`, `viber`.
-    ///- `instance_name`: The name of the instance.
+    /// Required parameters, the method's arguments:
+    /// - `channel_type`: The channel type. Valid values: `whatsapp`, `messenger`, `instagram`, `viber`.
+    /// - `instance_name`: The name of the instance.
     pub fn create_instance(
         &self,
         channel_type: impl Into<ChannelType>,

@@ -148,8 +148,8 @@ impl crate::Client {
     ///
     /// Action `DeleteInstance`. Idempotent: retried on transient failures.
     ///
-    /// Required parameters:
-    ///- `instance_id`: The ID of the instance.
+    /// Required parameters, the method's arguments:
+    /// - `instance_id`: The ID of the instance.
     pub fn delete_instance(
         &self,
         instance_id: impl Into<String>,

@@ -359,7 +359,7 @@ impl crate::Client {
     ///
     /// Action `ListInstance`. Idempotent: retried on transient failures.
     ///
-    /// Required parameters:
+    /// Every parameter is optional: set them with the builder's methods.
     pub fn list_instance(&self) -> ListInstanceFluent {
         ListInstanceFluent {
             client: self.clone(),

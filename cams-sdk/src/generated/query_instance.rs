@@ -153,8 +153,8 @@ impl crate::Client {
     ///
     /// Action `QueryInstance`. Idempotent: retried on transient failures.
     ///
-    /// Required parameters:
-    ///- `instance_id`: The ID of the instance.
+    /// Required parameters, the method's arguments:
+    /// - `instance_id`: The ID of the instance.
     pub fn query_instance(&self, instance_id: impl Into<String>) -> QueryInstanceFluent {
         QueryInstanceFluent {
             client: self.clone(),

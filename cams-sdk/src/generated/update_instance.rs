@@ -305,9 +305,9 @@ impl crate::Client {
     ///
     /// Action `UpdateInstance`. Idempotent: retried on transient failures.
     ///
-    /// Required parameters:
-    ///- `instance_id`: The ID of the instance.
-    ///- `instance_name`: The name of the instance.
+    /// Required parameters, the method's arguments:
+    /// - `instance_id`: The ID of the instance.
+    /// - `instance_name`: The name of the instance.
     pub fn update_instance(
         &self,
         instance_id: impl Into<String>,
