@@ -152,7 +152,12 @@ impl Client {
             {
                 Ok(Ok(response)) => {
                     span.record("status", response.status);
-                    decode::<T>(&response)
+                    decode::<T>(&response).map(|(output, request_id)| {
+                        if let Some(id) = &request_id {
+                            span.record("request_id", id.as_str());
+                        }
+                        output
+                    })
                 }
                 Ok(Err(error)) => Err(error),
                 Err(_) => Err(Error::timeout(format!(
@@ -290,7 +295,10 @@ fn undecodable(
 /// `OK`, is a service error (CAMS reports business errors in a 200). `"Success": false` with
 /// `"Code": "OK"` is a success, as the published examples show. A positive `x-acs-retry-after`
 /// header (milliseconds) is kept as the error's [`Error::retry_after`].
-pub(crate) fn decode<T: serde::de::DeserializeOwned>(response: &RawResponse) -> Result<T, Error> {
+/// Returns the output with the request id, for the logs.
+pub(crate) fn decode<T: serde::de::DeserializeOwned>(
+    response: &RawResponse,
+) -> Result<(T, Option<String>), Error> {
     let failed_status = !(200..300).contains(&response.status);
     let header_request_id = response.header("x-acs-request-id").map(str::to_owned);
     let value: serde_json::Value = match serde_json::from_slice(&response.body) {
@@ -340,7 +348,10 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(response: &RawResponse) -> 
         error.0.retry_after = retry_after(response);
         return Err(error);
     }
-    T::deserialize(value).map_err(|e| undecodable(response, e, request_id))
+    match T::deserialize(value) {
+        Ok(output) => Ok((output, request_id)),
+        Err(e) => Err(undecodable(response, e, request_id)),
+    }
 }
 
 /// A positive `x-acs-retry-after`, in milliseconds (as the official client reads it).
