@@ -37,6 +37,7 @@ async fn logs_and_debug_output_never_show_secrets() {
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
         .with_ansi(false)
+        .with_span_events(tracing_subscriber::fmt::format::FmtSpan::CLOSE)
         .with_writer(move || writer.clone())
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
@@ -125,6 +126,10 @@ async fn logs_and_debug_output_never_show_secrets() {
         "attempt=2",
         "retrying",
         "Throttling.User",
+        "status=400",
+        "status=200",
+        "request_id=\"EMU-",
+        "latency_ms=",
     ] {
         assert!(logs.contains(expected), "{expected:?} not logged:\n{logs}");
     }
