@@ -84,7 +84,8 @@ impl RetryPolicy {
             return after.min(self.max_retry_after);
         }
         let ceiling = self.ceiling(retry);
-        ceiling.mul_f64(random_fraction())
+        // `Duration::mul_f64` panics on overflow; a cap near `Duration::MAX` must not.
+        Duration::try_from_secs_f64(ceiling.as_secs_f64() * random_fraction()).unwrap_or(ceiling)
     }
 
     /// `min(cap, base × 2^(retry-1))`.
@@ -131,6 +132,16 @@ mod tests {
         assert_eq!(policy.delay(1, &error), Duration::from_millis(30));
         error.0.retry_after = Some(Duration::from_secs(3600));
         assert_eq!(policy.delay(1, &error), Duration::from_secs(1));
+    }
+
+    #[test]
+    fn an_enormous_cap_does_not_panic() {
+        let policy = RetryPolicy::default().with_backoff(Duration::MAX, Duration::MAX);
+        let error = Error::new(ErrorKind::Timeout, "t");
+        for retry in [1, 2, 64, u32::MAX] {
+            // Fails by panicking, as `Duration::mul_f64` did.
+            let _ = policy.delay(retry, &error);
+        }
     }
 
     #[test]
