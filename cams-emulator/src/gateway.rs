@@ -48,10 +48,7 @@ pub(crate) struct Received<'a> {
 
 impl Received<'_> {
     pub(crate) fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
+        find_header(self.headers, name)
     }
 
     /// A parameter from the form body, else the query (the body wins, as in signing).
@@ -62,6 +59,14 @@ impl Received<'_> {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
     }
+}
+
+/// The value of header `name` (lower-case) among `headers`.
+pub(crate) fn find_header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
+    headers
+        .iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
 }
 
 /// Who signed a request that passed, and with which version.

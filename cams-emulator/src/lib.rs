@@ -29,7 +29,7 @@ pub use spec::SPEC_JSON;
 pub use store::Instance;
 
 use bytes::Bytes;
-use gateway::{Authenticated, Key, NonceCache, Received, Rejection, reject};
+use gateway::{Authenticated, Key, NonceCache, Received, Rejection, find_header, reject};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::{Request, Response};
@@ -494,8 +494,8 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Answer {
         action: None,
         signature_version: None,
         nonce: None,
-        retry_attempt: find(&headers, "x-acs-retry-attempts").and_then(|v| v.parse().ok()),
-        user_agent: find(&headers, "user-agent").map(str::to_owned),
+        retry_attempt: find_header(&headers, "x-acs-retry-attempts").and_then(|v| v.parse().ok()),
+        user_agent: find_header(&headers, "user-agent").map(str::to_owned),
         status: None,
         code: None,
         fault: None,
@@ -512,7 +512,7 @@ async fn handle(shared: Arc<Shared>, request: Request<Incoming>) -> Answer {
         }
     };
     let query = parse_pairs(parts.uri.query().unwrap_or_default());
-    let is_form = find(&headers, "content-type")
+    let is_form = find_header(&headers, "content-type")
         .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
     let form = if is_form {
         parse_pairs(&String::from_utf8_lossy(&body))
@@ -717,13 +717,6 @@ fn check_action(shared: &Shared, auth: &Authenticated) -> Result<(), Rejection> 
         ));
     }
     Ok(())
-}
-
-fn find<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
-    headers
-        .iter()
-        .find(|(k, _)| k == name)
-        .map(|(_, v)| v.as_str())
 }
 
 /// Decodes `a=1&b=2` as a form (`+` is a space, as the gateway reads Python's queries).

@@ -295,6 +295,7 @@ fn undecodable(
 /// `OK`, is a service error (CAMS reports business errors in a 200). `"Success": false` with
 /// `"Code": "OK"` is a success, as the published examples show. A positive `x-acs-retry-after`
 /// header (milliseconds) is kept as the error's [`Error::retry_after`].
+///
 /// Returns the output with the request id, for the logs.
 pub(crate) fn decode<T: serde::de::DeserializeOwned>(
     response: &RawResponse,
@@ -305,18 +306,12 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(
         Ok(value) => value,
         // A gateway or proxy error page (an HTML 502, say) is still an HTTP error.
         Err(_) if failed_status => {
-            let mut error = Error::new(
-                ErrorKind::Service,
-                format!(
-                    "HTTP {} with a body that is not JSON: {}",
-                    response.status,
-                    excerpt(&response.body)
-                ),
+            let message = format!(
+                "HTTP {} with a body that is not JSON: {}",
+                response.status,
+                excerpt(&response.body)
             );
-            error.0.status = Some(response.status);
-            error.0.request_id = header_request_id;
-            error.0.retry_after = retry_after(response);
-            return Err(error);
+            return Err(service_error(response, message, header_request_id));
         }
         Err(e) => {
             return Err(undecodable(
@@ -333,25 +328,30 @@ pub(crate) fn decode<T: serde::de::DeserializeOwned>(
         .is_some_and(|c| !c.eq_ignore_ascii_case("OK"));
     let request_id = envelope.request_id.or(header_request_id);
     if failed_status || failed_code {
-        let mut error = Error::new(
-            ErrorKind::Service,
-            envelope
-                .message
-                .unwrap_or_else(|| format!("HTTP {} without a message", response.status)),
-        );
-        error.0.status = Some(response.status);
+        let message = envelope
+            .message
+            .unwrap_or_else(|| format!("HTTP {} without a message", response.status));
+        let mut error = service_error(response, message, request_id);
         error.0.code = envelope.code;
-        error.0.request_id = request_id;
         error.0.host_id = envelope.host_id;
         error.0.recommend = envelope.recommend;
         error.0.access_denied_detail = envelope.access_denied_detail;
-        error.0.retry_after = retry_after(response);
         return Err(error);
     }
     match T::deserialize(value) {
         Ok(output) => Ok((output, request_id)),
         Err(e) => Err(undecodable(response, e, request_id)),
     }
+}
+
+/// A service error carrying what every such error has: the status, the request id and the
+/// service's `x-acs-retry-after`.
+fn service_error(response: &RawResponse, message: String, request_id: Option<String>) -> Error {
+    let mut error = Error::new(ErrorKind::Service, message);
+    error.0.status = Some(response.status);
+    error.0.request_id = request_id;
+    error.0.retry_after = retry_after(response);
+    error
 }
 
 /// A positive `x-acs-retry-after`, in milliseconds (as the official client reads it).

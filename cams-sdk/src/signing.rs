@@ -160,26 +160,32 @@ fn url(endpoint: &Endpoint, query: &[(&str, &str)]) -> String {
     );
     url.push_str(endpoint.base_url());
     url.push('/');
-    for (i, (k, v)) in query.iter().enumerate() {
-        url.push(if i == 0 { '?' } else { '&' });
-        cams_signer::encode_into(&mut url, k);
-        url.push('=');
-        cams_signer::encode_into(&mut url, v);
+    if !query.is_empty() {
+        url.push('?');
     }
+    encode_pairs(&mut url, query.iter().copied());
     url
 }
 
 fn form_body(params: &Params) -> Vec<u8> {
     let mut body = String::new();
-    for (i, (k, v)) in params.form().iter().enumerate() {
-        if i > 0 {
-            body.push('&');
-        }
-        cams_signer::encode_into(&mut body, k);
-        body.push('=');
-        cams_signer::encode_into(&mut body, v);
-    }
+    encode_pairs(
+        &mut body,
+        params.form().iter().map(|(k, v)| (*k, v.as_str())),
+    );
     body.into_bytes()
+}
+
+/// Appends `k=v&k=v…`, each name and value percent-encoded.
+fn encode_pairs<'a>(out: &mut String, pairs: impl Iterator<Item = (&'a str, &'a str)>) {
+    for (i, (k, v)) in pairs.enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        cams_signer::encode_into(out, k);
+        out.push('=');
+        cams_signer::encode_into(out, v);
+    }
 }
 
 #[cfg(test)]
