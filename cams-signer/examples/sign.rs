@@ -141,7 +141,7 @@ fn run(text: &str) -> Result<Output, String> {
         );
         output.v1.push(V1Out {
             name: case.string("name")?.to_owned(),
-            canonicalized_query: signed.canonicalized_query,
+            canonicalized_query: signed.canonicalized_query(),
             string_to_sign: signed.string_to_sign,
             signature: signed.signature,
         });

@@ -7,9 +7,10 @@
 //! Authorization    = "ACS3-HMAC-SHA256 Credential=" id ",SignedHeaders=" names ",Signature=" sig
 //! ```
 
-use crate::encoding::{encode_bytes, sorted_pairs, utf8_into_string};
+use crate::encoding::{ONCE, Sink, pack, sorted_pairs};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
+use std::cmp::Ordering;
 
 /// The algorithm name, the first word of the `Authorization` header.
 pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
@@ -63,23 +64,55 @@ pub fn is_signed_by_default(name: &str) -> bool {
 
 /// The lower-hex SHA-256 of `body`.
 pub fn hash_payload(body: &[u8]) -> String {
-    hex::encode(Sha256::digest(body))
+    if body.is_empty() {
+        // Most RPC requests have no body; this is its hash (checked by a test).
+        return EMPTY_PAYLOAD_HASH.to_owned();
+    }
+    hex_string(&Sha256::digest(body))
+}
+
+/// Lower-hex digits of `bytes`.
+fn hex_string(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    push_hex(&mut out, bytes);
+    out
+}
+
+/// Appends the lower-hex digits of `bytes` (a digest: at most 32 bytes) to `out`.
+fn push_hex(out: &mut String, bytes: &[u8]) {
+    let mut buf = [0u8; 64];
+    let digits = buf.get_mut(..bytes.len() * 2);
+    match digits.and_then(|d| {
+        hex::encode_to_slice(bytes, d)
+            .ok()
+            .and(std::str::from_utf8(d).ok())
+    }) {
+        Some(digits) => out.push_str(digits),
+        None => out.push_str(&hex::encode(bytes)),
+    }
 }
 
 /// The canonical query: names sorted by UTF-8 bytes (then values), `pct(name)=pct(value)`
 /// joined with `&`.
 pub fn canonical_query(query: &[(&str, &str)]) -> String {
-    let pairs = sorted_pairs(query, true);
-    let mut out = Vec::with_capacity(query.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
-    for (name, value) in pairs {
-        if !out.is_empty() {
-            out.push(b'&');
+    let mut sink = Sink::with_capacity(raw_len(query));
+    write_canonical_query(&mut sink, query);
+    sink.into_string()
+}
+
+fn raw_len(pairs: &[(&str, &str)]) -> usize {
+    pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum()
+}
+
+fn write_canonical_query(sink: &mut Sink, query: &[(&str, &str)]) {
+    for (i, (name, value)) in sorted_pairs(query, true).iter().enumerate() {
+        if i > 0 {
+            sink.put(pack(b"&"));
         }
-        encode_bytes(&mut out, name.as_bytes());
-        out.push(b'=');
-        encode_bytes(&mut out, value.as_bytes());
+        sink.encode(&ONCE, name.as_bytes());
+        sink.put(pack(b"="));
+        sink.encode(&ONCE, value.as_bytes());
     }
-    utf8_into_string(out)
 }
 
 /// The canonical headers block (each `name:value\n`) and the signed header list.
@@ -87,31 +120,42 @@ pub fn canonical_query(query: &[(&str, &str)]) -> String {
 /// Names are lower-cased and values trimmed; values of names that collide case-insensitively
 /// are sorted and joined with `,`.
 pub fn canonical_headers(headers: &[(&str, &str)]) -> (String, String) {
-    let mut lowered: Vec<(String, &str)> = headers
-        .iter()
-        .map(|(name, value)| (name.to_ascii_lowercase(), value.trim()))
-        .collect();
-    lowered.sort_unstable();
-    let mut block = String::with_capacity(lowered.iter().map(|(k, v)| k.len() + v.len() + 2).sum());
-    let mut names = String::new();
+    let mut sink = Sink::with_capacity(raw_len(headers));
+    let names = write_canonical_headers(&mut sink, headers);
+    (sink.into_string(), names)
+}
+
+/// Writes the canonical headers block to `sink` and returns the signed header list.
+fn write_canonical_headers(sink: &mut Sink, headers: &[(&str, &str)]) -> String {
+    fn cmp_lower(a: &str, b: &str) -> Ordering {
+        let a = a.bytes().map(|c| c.to_ascii_lowercase());
+        a.cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    }
+    let mut sorted: Vec<(&str, &str)> = headers.iter().map(|&(n, v)| (n, v.trim())).collect();
+    sorted.sort_unstable_by(|a, b| cmp_lower(a.0, b.0).then_with(|| a.1.cmp(b.1)));
+    let mut names = String::with_capacity(sorted.iter().map(|(n, _)| n.len() + 1).sum());
     let mut previous: Option<&str> = None;
-    for (name, value) in &lowered {
-        if previous == Some(name.as_str()) {
-            block.pop(); // the newline of the previous value of this header
-            block.push(',');
+    for &(name, value) in &sorted {
+        if previous.is_some_and(|p| p.eq_ignore_ascii_case(name)) {
+            sink.put(pack(b","));
         } else {
             if previous.is_some() {
+                sink.put(pack(b"\n"));
                 names.push(';');
             }
-            names.push_str(name);
-            block.push_str(name);
-            block.push(':');
+            for byte in name.bytes() {
+                sink.put(pack(&[byte.to_ascii_lowercase()]));
+            }
+            names.extend(name.chars().map(|c| c.to_ascii_lowercase()));
+            sink.put(pack(b":"));
         }
-        block.push_str(value);
-        block.push('\n');
+        sink.put_slice(value.as_bytes());
         previous = Some(name);
     }
-    (block, names)
+    if previous.is_some() {
+        sink.put(pack(b"\n"));
+    }
+    names
 }
 
 /// Computes the lower-hex HMAC-SHA256 of `string_to_sign` keyed with the secret (no `&`).
@@ -119,7 +163,7 @@ pub fn signature(access_key_secret: &str, string_to_sign: &str) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(access_key_secret.as_bytes())
         .expect("HMAC takes a key of any length");
     mac.update(string_to_sign.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
+    hex_string(&mac.finalize().into_bytes())
 }
 
 /// Signs a request with V3. `request.headers` are exactly the headers to sign.
@@ -154,9 +198,20 @@ pub(crate) fn sign_headers(
     let (canonical_request, signed_headers) = canonical_request(request, signed, &hashed_payload);
     let string_to_sign = string_to_sign(&canonical_request);
     let signature = signature(access_key_secret, &string_to_sign);
-    let authorization = format!(
-        "{ALGORITHM} Credential={access_key_id},SignedHeaders={signed_headers},Signature={signature}"
+    let mut authorization = String::with_capacity(
+        ALGORITHM.len() + access_key_id.len() + signed_headers.len() + signature.len() + 40,
     );
+    for part in [
+        ALGORITHM,
+        " Credential=",
+        access_key_id,
+        ",SignedHeaders=",
+        &signed_headers,
+        ",Signature=",
+        &signature,
+    ] {
+        authorization.push_str(part);
+    }
     V3Signature {
         hashed_payload,
         canonical_request,
@@ -173,22 +228,33 @@ fn canonical_request(
     signed: &[(&str, &str)],
     hashed_payload: &str,
 ) -> (String, String) {
-    let query = canonical_query(request.query);
-    let (headers, signed_headers) = canonical_headers(signed);
     let path = if request.path.is_empty() {
         "/"
     } else {
         request.path
     };
-    let mut out = String::with_capacity(
-        request.method.len() + path.len() + query.len() + headers.len() + signed_headers.len() + 70,
+    let mut sink = Sink::with_capacity(
+        request.method.len()
+            + path.len()
+            + raw_len(request.query) * 5 / 4
+            + raw_len(signed) * 2
+            + hashed_payload.len()
+            + 8,
     );
-    out.extend(request.method.chars().map(|c| c.to_ascii_uppercase()));
-    for part in [path, &query, &headers, &signed_headers, hashed_payload] {
-        out.push('\n');
-        out.push_str(part);
+    for byte in request.method.bytes() {
+        sink.put(pack(&[byte.to_ascii_uppercase()]));
     }
-    (out, signed_headers)
+    sink.put(pack(b"\n"));
+    sink.put_slice(path.as_bytes());
+    sink.put(pack(b"\n"));
+    write_canonical_query(&mut sink, request.query);
+    sink.put(pack(b"\n"));
+    let signed_headers = write_canonical_headers(&mut sink, signed);
+    sink.put(pack(b"\n"));
+    sink.put_slice(signed_headers.as_bytes());
+    sink.put(pack(b"\n"));
+    sink.put_slice(hashed_payload.as_bytes());
+    (sink.into_string(), signed_headers)
 }
 
 /// `ACS3-HMAC-SHA256\n` followed by the lower-hex SHA-256 of the canonical request.
@@ -196,6 +262,6 @@ pub fn string_to_sign(canonical_request: &str) -> String {
     let mut out = String::with_capacity(ALGORITHM.len() + 65);
     out.push_str(ALGORITHM);
     out.push('\n');
-    out.push_str(&hex::encode(Sha256::digest(canonical_request.as_bytes())));
+    push_hex(&mut out, &Sha256::digest(canonical_request.as_bytes()));
     out
 }

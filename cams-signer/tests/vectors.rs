@@ -49,7 +49,7 @@ fn check_v1(name: &str) {
         secret,
     );
     assert_eq!(
-        signed.canonicalized_query,
+        signed.canonicalized_query(),
         str_of(c, "canonicalized_query"),
         "{name}: canonicalized query"
     );
