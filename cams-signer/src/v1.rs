@@ -66,16 +66,22 @@ where
 {
     let owned: Vec<(K, V)> = params.into_iter().collect();
     let pairs = sorted_pairs(&owned, false);
-    let raw_len = raw_len(&pairs);
-    // Sized for a typical request (few escapes); the sink grows if that is short.
-    let mut sink = Sink::with_capacity(raw_len + raw_len / 4);
+    let mut sink = Sink::with_capacity(capacity(&pairs, 3));
     write_pairs(&mut sink, &pairs, &ONCE, Separators::LITERAL);
     sink.into_string()
 }
 
-/// The length of the raw text of `pairs` with a separator each, to size the output buffers.
-fn raw_len(pairs: &[(&str, &str)]) -> usize {
-    pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum()
+/// A capacity for the encoding of `pairs` as a V1 string to sign (`widest` bytes per escaped
+/// byte): the raw text with separators, room for typical escapes, and room for the encoder's
+/// worst-case reserve of the longest name or value, so that the buffer is never grown.
+fn capacity(pairs: &[(&str, &str)], widest: usize) -> usize {
+    let (raw, longest) = pairs.iter().fold((0, 0), |(raw, longest), (k, v)| {
+        (
+            raw + k.len() + v.len() + 2,
+            longest.max(k.len()).max(v.len()),
+        )
+    });
+    raw + raw / 2 + widest * longest
 }
 
 /// The `=` and `&` between encoded names and values, as table words.
@@ -186,8 +192,7 @@ where
 {
     let owned: Vec<(K, V)> = params.into_iter().collect();
     let pairs = sorted_pairs(&owned, false);
-    let raw_len = raw_len(&pairs);
-    let mut sink = Sink::with_capacity(method.len() + 5 + raw_len + raw_len / 2);
+    let mut sink = Sink::with_capacity(method.len() + 5 + capacity(&pairs, 5));
     let prefix_len = put_method(&mut sink, method);
     write_pairs(&mut sink, &pairs, &TWICE, Separators::ENCODED);
     let string_to_sign = sink.into_string();

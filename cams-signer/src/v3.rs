@@ -7,10 +7,10 @@
 //! Authorization    = "ACS3-HMAC-SHA256 Credential=" id ",SignedHeaders=" names ",Signature=" sig
 //! ```
 
-use crate::encoding::{ONCE, Sink, pack, sorted_pairs};
+use crate::encoding::{ONCE, Sink, cmp_bytes, pack, sorted_pairs};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
-use std::cmp::Ordering;
+use std::borrow::Cow;
 
 /// The algorithm name, the first word of the `Authorization` header.
 pub const ALGORITHM: &str = "ACS3-HMAC-SHA256";
@@ -127,27 +127,29 @@ pub fn canonical_headers(headers: &[(&str, &str)]) -> (String, String) {
 
 /// Writes the canonical headers block to `sink` and returns the signed header list.
 fn write_canonical_headers(sink: &mut Sink, headers: &[(&str, &str)]) -> String {
-    fn cmp_lower(a: &str, b: &str) -> Ordering {
-        let a = a.bytes().map(|c| c.to_ascii_lowercase());
-        a.cmp(b.bytes().map(|c| c.to_ascii_lowercase()))
+    // Names are lower-cased once, and only when they are not already (the usual case).
+    fn lower(name: &str) -> Cow<'_, str> {
+        match name.bytes().any(|b| b.is_ascii_uppercase()) {
+            true => Cow::Owned(name.to_ascii_lowercase()),
+            false => Cow::Borrowed(name),
+        }
     }
-    let mut sorted: Vec<(&str, &str)> = headers.iter().map(|&(n, v)| (n, v.trim())).collect();
-    sorted.sort_unstable_by(|a, b| cmp_lower(a.0, b.0).then_with(|| a.1.cmp(b.1)));
+    let mut sorted: Vec<(Cow<'_, str>, &str)> =
+        headers.iter().map(|&(n, v)| (lower(n), v.trim())).collect();
+    sorted.sort_unstable_by(|a, b| cmp_bytes(&a.0, &b.0).then_with(|| a.1.cmp(b.1)));
     let mut names = String::with_capacity(sorted.iter().map(|(n, _)| n.len() + 1).sum());
     let mut previous: Option<&str> = None;
-    for &(name, value) in &sorted {
-        if previous.is_some_and(|p| p.eq_ignore_ascii_case(name)) {
+    for (name, value) in &sorted {
+        if previous == Some(name) {
             sink.put(pack(b","));
         } else {
             if previous.is_some() {
                 sink.put(pack(b"\n"));
                 names.push(';');
             }
-            for byte in name.bytes() {
-                sink.put(pack(&[byte.to_ascii_lowercase()]));
-            }
-            names.extend(name.chars().map(|c| c.to_ascii_lowercase()));
+            sink.put_slice(name.as_bytes());
             sink.put(pack(b":"));
+            names.push_str(name);
         }
         sink.put_slice(value.as_bytes());
         previous = Some(name);
