@@ -267,3 +267,32 @@ pub fn string_to_sign(canonical_request: &str) -> String {
     push_hex(&mut out, &Sha256::digest(canonical_request.as_bytes()));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_empty_payload_hash_is_the_sha256_of_nothing() {
+        assert_eq!(EMPTY_PAYLOAD_HASH, hex::encode(Sha256::digest(b"")));
+        assert_eq!(hash_payload(b""), EMPTY_PAYLOAD_HASH);
+        assert_eq!(
+            hash_payload(b"a=1"),
+            hex::encode(Sha256::digest(b"a=1")),
+            "a body is hashed"
+        );
+    }
+
+    #[test]
+    fn header_names_in_any_case_sort_and_merge_as_lower_case() {
+        let headers = [
+            ("X-Acs-B", " 2 "),
+            ("host", "h"),
+            ("x-acs-b", "1"),
+            ("X-ACS-A", "a"),
+        ];
+        let (block, names) = canonical_headers(&headers);
+        assert_eq!(block, "host:h\nx-acs-a:a\nx-acs-b:1,2\n");
+        assert_eq!(names, "host;x-acs-a;x-acs-b");
+    }
+}
