@@ -83,6 +83,12 @@ pub(crate) static ONCE: [u64; 256] = table(b"%");
 /// Each byte's encoding encoded again: itself, or `%25XX`.
 pub(crate) static TWICE: [u64; 256] = table(b"%25");
 
+/// The length of the raw text of `pairs` with two separators each: the base for sizing the
+/// buffer they are written to.
+pub(crate) fn raw_len(pairs: &[(&str, &str)]) -> usize {
+    pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum()
+}
+
 /// The length of `input` once encoded.
 pub(crate) fn encoded_len(input: &[u8]) -> usize {
     input
@@ -122,8 +128,14 @@ impl Sink {
     #[inline(always)]
     pub(crate) fn put(&mut self, word: u64) {
         self.reserve(SLACK);
-        self.buf[self.len..self.len + SLACK].copy_from_slice(&word.to_le_bytes());
-        self.len += (word >> 56) as usize;
+        self.len = put_word(&mut self.buf, self.len, word);
+    }
+
+    /// Writes `text` with its ASCII letters upper-cased (an HTTP method).
+    pub(crate) fn put_uppercase(&mut self, text: &str) {
+        for byte in text.bytes() {
+            self.put(pack(&[byte.to_ascii_uppercase()]));
+        }
     }
 
     /// Writes `bytes` as they are.

@@ -7,7 +7,7 @@
 //! ```
 //! Alibaba's documentation calls this scheme "V2"; its wire parameter says `1.0`.
 
-use crate::encoding::{ONCE, Sink, TWICE, pack, sorted_pairs};
+use crate::encoding::{ONCE, Sink, TWICE, pack, raw_len, sorted_pairs};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use hmac::{Hmac, Mac};
@@ -75,13 +75,9 @@ where
 /// byte): the raw text with separators, room for typical escapes, and room for the encoder's
 /// worst-case reserve of the longest name or value, so that the buffer is never grown.
 fn capacity(pairs: &[(&str, &str)], widest: usize) -> usize {
-    let (raw, longest) = pairs.iter().fold((0, 0), |(raw, longest), (k, v)| {
-        (
-            raw + k.len() + v.len() + 2,
-            longest.max(k.len()).max(v.len()),
-        )
-    });
-    raw + raw / 2 + widest * longest
+    let raw = raw_len(pairs);
+    let longest = pairs.iter().map(|(k, v)| k.len().max(v.len())).max();
+    raw + raw / 2 + widest * longest.unwrap_or(0)
 }
 
 /// The `=` and `&` between encoded names and values, as table words.
@@ -126,9 +122,7 @@ fn write_pairs(sink: &mut Sink, pairs: &[(&str, &str)], table: &[u64; 256], sep:
 
 /// Writes `METHOD&%2F&`, the method upper-cased, and returns its length.
 fn put_method(sink: &mut Sink, method: &str) -> usize {
-    for byte in method.bytes() {
-        sink.put(pack(&[byte.to_ascii_uppercase()]));
-    }
+    sink.put_uppercase(method);
     sink.put_slice(b"&%2F&");
     method.len() + 5
 }

@@ -7,7 +7,7 @@
 //! Authorization    = "ACS3-HMAC-SHA256 Credential=" id ",SignedHeaders=" names ",Signature=" sig
 //! ```
 
-use crate::encoding::{ONCE, Sink, cmp_bytes, pack, sorted_pairs};
+use crate::encoding::{ONCE, Sink, cmp_bytes, pack, raw_len, sorted_pairs};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
@@ -98,10 +98,6 @@ pub fn canonical_query(query: &[(&str, &str)]) -> String {
     let mut sink = Sink::with_capacity(raw_len(query));
     write_canonical_query(&mut sink, query);
     sink.into_string()
-}
-
-fn raw_len(pairs: &[(&str, &str)]) -> usize {
-    pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum()
 }
 
 fn write_canonical_query(sink: &mut Sink, query: &[(&str, &str)]) {
@@ -243,9 +239,7 @@ fn canonical_request(
             + hashed_payload.len()
             + 8,
     );
-    for byte in request.method.bytes() {
-        sink.put(pack(&[byte.to_ascii_uppercase()]));
-    }
+    sink.put_uppercase(request.method);
     sink.put(pack(b"\n"));
     sink.put_slice(path.as_bytes());
     sink.put(pack(b"\n"));
