@@ -11,7 +11,6 @@
 //! the short values of a request made expensive.
 
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC};
-use std::cmp::Ordering;
 
 /// The bytes Alibaba escapes: everything but `A-Z a-z 0-9 - _ . ~`.
 pub const ALIBABA_ENCODE_SET: &AsciiSet = &NON_ALPHANUMERIC
@@ -147,15 +146,23 @@ impl Sink {
     }
 
     /// Makes room for `additional` more bytes of output.
+    #[inline(always)]
     fn reserve(&mut self, additional: usize) {
         let needed = self.len + additional + SLACK;
         if needed > self.buf.len() {
-            self.buf.resize(needed.max(self.buf.len() * 2), 0);
+            self.grow(needed);
         }
     }
 
+    /// Grows the buffer to at least `needed` bytes: only when a size estimate was short.
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, needed: usize) {
+        self.buf.resize(needed.max(self.buf.len() * 2), 0);
+    }
+
     /// Writes `input` encoded with `table` ([`ONCE`] or [`TWICE`]).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn encode(&mut self, table: &[u64; 256], input: &[u8]) {
         self.reserve(input.len() * widest(table));
         // The cursor lives in a register. The reserve above makes every index valid: each
@@ -207,92 +214,6 @@ fn is_unreserved_chunk(chunk: &[u8; 8]) -> bool {
     }) == 0
 }
 
-/// The first eight bytes of `name`, zero-padded, as the top half of a big-endian integer whose
-/// low half is left for an index. Comparing these orders names as their bytes do, except that
-/// a tie needs the whole names (`SignatureMethod`, `SignatureNonce`, ...).
-#[inline]
-fn prefix(name: &[u8]) -> u128 {
-    let high = match name.first_chunk::<8>() {
-        Some(head) => u64::from_be_bytes(*head),
-        None => name
-            .iter()
-            .enumerate()
-            .fold(0, |word, (i, &byte)| word | u64::from(byte) << (56 - 8 * i)),
-    };
-    u128::from(high) << 64
-}
-
-/// Orders two strings by their UTF-8 bytes.
-#[inline]
-pub(crate) fn cmp_bytes(a: &str, b: &str) -> Ordering {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    prefix(a).cmp(&prefix(b)).then_with(|| a.cmp(b))
-}
-
-/// Borrows a pair as two `&str`.
-fn borrow<K: AsRef<str>, V: AsRef<str>>((name, value): &(K, V)) -> (&str, &str) {
-    (name.as_ref(), value.as_ref())
-}
-
-/// Borrows `(name, value)` pairs sorted by the UTF-8 bytes of the name (then of the value when
-/// `by_value`), keeping equal pairs in input order.
-///
-/// The pairs are first sorted as plain integers (the name's 8-byte prefix above the input
-/// index), which needs no `memcmp` and moves 16 bytes per swap; only runs whose prefixes tie
-/// are sorted again by whole names (and values). A 12-byte prefix, which would leave no tie in
-/// a typical request, and a branch-free rank sort both measured slower.
-pub(crate) fn sorted_pairs<K: AsRef<str>, V: AsRef<str>>(
-    pairs: &[(K, V)],
-    by_value: bool,
-) -> Vec<(&str, &str)> {
-    let compare = |a: &(&str, &str), b: &(&str, &str)| {
-        let by_name = cmp_bytes(a.0, b.0);
-        if by_value {
-            by_name.then_with(|| cmp_bytes(a.1, b.1))
-        } else {
-            by_name
-        }
-    };
-    if u32::try_from(pairs.len()).is_err() {
-        // No room for the index in a key; a plain stable sort.
-        let mut sorted: Vec<(&str, &str)> = pairs.iter().map(borrow).collect();
-        sorted.sort_by(compare);
-        return sorted;
-    }
-    const STACK: usize = 32;
-    let (mut stack, mut heap) = ([0u128; STACK], Vec::new());
-    let keys = if pairs.len() <= STACK {
-        &mut stack[..pairs.len()]
-    } else {
-        heap.resize(pairs.len(), 0);
-        &mut heap[..]
-    };
-    for (i, ((name, _), key)) in pairs.iter().zip(keys.iter_mut()).enumerate() {
-        *key = prefix(name.as_ref().as_bytes()) | i as u128;
-    }
-    keys.sort_unstable();
-    let mut sorted: Vec<(&str, &str)> = keys
-        .iter()
-        .map(|&key| borrow(&pairs[(key as u32) as usize]))
-        .collect();
-    let mut start = 0;
-    while start < keys.len() {
-        let high = keys[start] >> 32;
-        let end = start
-            + keys[start..]
-                .iter()
-                .take_while(|&&k| k >> 32 == high)
-                .count();
-        let tied = &mut sorted[start..end];
-        if tied.len() > 1 {
-            // Stable, and the run is in input order already: equal pairs keep that order.
-            tied.sort_by(compare);
-        }
-        start = end;
-    }
-    sorted
-}
-
 /// Decodes `%XX` sequences (and nothing else: `+` stays `+`), as a server reads a signed value.
 /// Returns `None` when the decoded bytes are not UTF-8.
 pub fn percent_decode(input: &str) -> Option<String> {
@@ -339,35 +260,6 @@ mod tests {
         sink.put_slice(b"&tail");
         let expected = percent_encode(&percent_encode(&input)) + "&tail";
         assert_eq!(sink.into_string(), expected);
-    }
-
-    #[test]
-    fn prefixes_order_like_bytes() {
-        let names = [
-            "",
-            "A",
-            "Ab",
-            "Abcdefgh",
-            "Abcdefgh\0",
-            "Abcdefghi",
-            "Abcdefghijkl",
-            "Abcdefghijkl\0",
-            "Abcdefghijklm",
-            "SignatureMethod",
-            "SignatureNonce",
-            "B",
-            "a",
-            "\u{e9}",
-        ];
-        for a in names {
-            for b in names {
-                assert_eq!(
-                    cmp_bytes(a, b),
-                    a.as_bytes().cmp(b.as_bytes()),
-                    "{a:?} vs {b:?}"
-                );
-            }
-        }
     }
 
     #[test]

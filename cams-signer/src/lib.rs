@@ -29,6 +29,7 @@
 mod clock;
 mod credentials;
 mod encoding;
+mod order;
 pub mod v1;
 pub mod v3;
 pub mod verify;

@@ -7,7 +7,8 @@
 //! ```
 //! Alibaba's documentation calls this scheme "V2"; its wire parameter says `1.0`.
 
-use crate::encoding::{ONCE, Sink, TWICE, pack, raw_len, sorted_pairs};
+use crate::encoding::{ONCE, Sink, TWICE, pack};
+use crate::order::Sorted;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use hmac::{Hmac, Mac};
@@ -65,19 +66,17 @@ where
     V: AsRef<str>,
 {
     let owned: Vec<(K, V)> = params.into_iter().collect();
-    let pairs = sorted_pairs(&owned, false);
-    let mut sink = Sink::with_capacity(capacity(&pairs, 3));
-    write_pairs(&mut sink, &pairs, &ONCE, Separators::LITERAL);
+    let sorted = Sorted::new(&owned, false);
+    let mut sink = Sink::with_capacity(capacity(&sorted, 3));
+    write_pairs(&mut sink, &sorted, &ONCE, Separators::LITERAL);
     sink.into_string()
 }
 
 /// A capacity for the encoding of `pairs` as a V1 string to sign (`widest` bytes per escaped
 /// byte): the raw text with separators, room for typical escapes, and room for the encoder's
 /// worst-case reserve of the longest name or value, so that the buffer is never grown.
-fn capacity(pairs: &[(&str, &str)], widest: usize) -> usize {
-    let raw = raw_len(pairs);
-    let longest = pairs.iter().map(|(k, v)| k.len().max(v.len())).max();
-    raw + raw / 2 + widest * longest.unwrap_or(0)
+fn capacity<K: AsRef<str>, V: AsRef<str>>(sorted: &Sorted<'_, K, V>, widest: usize) -> usize {
+    sorted.text_len + sorted.text_len / 2 + widest * sorted.longest
 }
 
 /// The `=` and `&` between encoded names and values, as table words.
@@ -103,11 +102,16 @@ impl Separators {
 /// Writes sorted `pairs` as `name=value` joined with `&`, names and values encoded with
 /// `table`: [`ONCE`] gives the canonicalized query and [`TWICE`] (with encoded separators) its
 /// encoding, which the string to sign ends with.
-fn write_pairs(sink: &mut Sink, pairs: &[(&str, &str)], table: &[u64; 256], sep: Separators) {
+fn write_pairs<K: AsRef<str>, V: AsRef<str>>(
+    sink: &mut Sink,
+    sorted: &Sorted<'_, K, V>,
+    table: &[u64; 256],
+    sep: Separators,
+) {
     let mut first = true;
-    for (i, &(name, value)) in pairs.iter().enumerate() {
+    for (name, value, repeated) in sorted.iter() {
         // Equal names keep input order, so the last of a run is the last given: it wins.
-        if pairs.get(i + 1).is_some_and(|next| next.0 == name) {
+        if repeated {
             continue;
         }
         if !first {
@@ -185,10 +189,10 @@ where
     V: AsRef<str>,
 {
     let owned: Vec<(K, V)> = params.into_iter().collect();
-    let pairs = sorted_pairs(&owned, false);
-    let mut sink = Sink::with_capacity(method.len() + 5 + capacity(&pairs, 5));
+    let sorted = Sorted::new(&owned, false);
+    let mut sink = Sink::with_capacity(method.len() + 5 + capacity(&sorted, 5));
     let prefix_len = put_method(&mut sink, method);
-    write_pairs(&mut sink, &pairs, &TWICE, Separators::ENCODED);
+    write_pairs(&mut sink, &sorted, &TWICE, Separators::ENCODED);
     let string_to_sign = sink.into_string();
     let signature = signature(access_key_secret, &string_to_sign);
     V1Signature {

@@ -7,7 +7,8 @@
 //! Authorization    = "ACS3-HMAC-SHA256 Credential=" id ",SignedHeaders=" names ",Signature=" sig
 //! ```
 
-use crate::encoding::{ONCE, Sink, cmp_bytes, pack, raw_len, sorted_pairs};
+use crate::encoding::{ONCE, Sink, pack, raw_len};
+use crate::order::{Sorted, cmp_bytes};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
@@ -101,7 +102,7 @@ pub fn canonical_query(query: &[(&str, &str)]) -> String {
 }
 
 fn write_canonical_query(sink: &mut Sink, query: &[(&str, &str)]) {
-    for (i, (name, value)) in sorted_pairs(query, true).iter().enumerate() {
+    for (i, (name, value, _)) in Sorted::new(query, true).iter().enumerate() {
         if i > 0 {
             sink.put(pack(b"&"));
         }
