@@ -173,11 +173,12 @@ impl Sink {
             if is_unreserved_chunk(chunk) {
                 buf[len..len + 8].copy_from_slice(chunk);
                 len += 8;
-                rest = tail;
             } else {
-                len = put_word(buf, len, table[usize::from(chunk[0])]);
-                rest = &rest[1..];
+                for &byte in chunk {
+                    len = put_word(buf, len, table[usize::from(byte)]);
+                }
             }
+            rest = tail;
         }
         for &byte in rest {
             len = put_word(buf, len, table[usize::from(byte)]);
