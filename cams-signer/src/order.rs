@@ -14,13 +14,28 @@ use std::cmp::Ordering;
 /// needs the whole names.
 #[inline]
 fn prefix(name: &[u8]) -> u64 {
-    match name.first_chunk::<8>() {
-        Some(head) => u64::from_be_bytes(*head) & !0xFF,
-        None => name
-            .iter()
-            .enumerate()
-            .fold(0, |word, (i, &byte)| word | u64::from(byte) << (56 - 8 * i)),
-    }
+    let len = name.len();
+    let word = match (
+        name.first_chunk::<8>(),
+        name.first_chunk::<4>(),
+        name.last_chunk::<4>(),
+    ) {
+        (Some(head), _, _) => u64::from_be_bytes(*head),
+        // Four to seven bytes: two overlapping halves, whose shared bytes are the same.
+        (None, Some(head), Some(last)) => {
+            u64::from(u32::from_be_bytes(*head)) << 32
+                | u64::from(u32::from_be_bytes(*last)) << (64 - 8 * len)
+        }
+        // One to three bytes: the first, middle and last, which cover them all.
+        _ => match name {
+            [] => 0,
+            [first, ..] => {
+                let at = |i: usize| u64::from(name[i]) << (56 - 8 * i);
+                u64::from(*first) << 56 | at(len / 2) | at(len - 1)
+            }
+        },
+    };
+    word & !0xFF
 }
 
 /// Orders two strings by their UTF-8 bytes.
@@ -81,20 +96,35 @@ impl<'a, K: AsRef<str>, V: AsRef<str>> Sorted<'a, K, V> {
         }
         (sorted.text_len, sorted.longest) = (text_len, longest);
         keys.sort_unstable();
+        // Names in a run share the bytes of their prefix (none when keys are bare indices):
+        // compare the next bytes as a word first.
+        let shared = if index == 0xFF { 7 } else { 0 };
         let compare = |a: &u64, b: &u64| {
             let (a, b) = (borrow(pairs, a & index), borrow(pairs, b & index));
-            let by_name = cmp_bytes(a.0, b.0);
+            let (x, y) = (a.0.as_bytes(), b.0.as_bytes());
+            let next = |s: &[u8]| prefix(s.get(shared..).unwrap_or_default());
+            let by_name = next(x).cmp(&next(y)).then_with(|| x.cmp(y));
             if by_value {
                 by_name.then_with(|| cmp_bytes(a.1, b.1))
             } else {
                 by_name
             }
         };
-        for run in keys.chunk_by_mut(|a, b| a & !index == b & !index) {
-            if run.len() > 1 {
-                // Stable, and a run is in input order already: equal pairs keep that order.
-                run.sort_by(compare);
+        let mut start = 0;
+        for end in 1..=keys.len() {
+            if keys
+                .get(end)
+                .is_some_and(|key| (key ^ keys[start]) & !index == 0)
+            {
+                continue;
             }
+            // Stable, and a run is in input order already: equal pairs keep that order.
+            match &mut keys[start..end] {
+                [] | [_] => {}
+                run @ ([_, _] | [_, _, _] | [_, _, _, _]) => insertion_sort(run, compare),
+                run => run.sort_by(compare),
+            }
+            start = end;
         }
         sorted
     }
@@ -118,6 +148,17 @@ impl<'a, K: AsRef<str>, V: AsRef<str>> Sorted<'a, K, V> {
             });
             (name, value, repeated)
         })
+    }
+}
+
+/// Sorts a few keys stably: a run of tied prefixes is two or three names long.
+fn insertion_sort(run: &mut [u64], compare: impl Fn(&u64, &u64) -> Ordering) {
+    for i in 1..run.len() {
+        let mut j = i;
+        while j > 0 && compare(&run[j - 1], &run[j]) == Ordering::Greater {
+            run.swap(j - 1, j);
+            j -= 1;
+        }
     }
 }
 
@@ -162,12 +203,30 @@ mod tests {
         }
     }
 
-    /// Pairs whose names share long prefixes and repeat, in a scrambled order.
+    /// Pairs whose names share long prefixes, differ only past them or in trailing NULs, and
+    /// repeat, in a scrambled order.
     fn scrambled(count: usize) -> Vec<(String, String)> {
+        const NAMES: [&str; 12] = [
+            "Ab",
+            "Ab\0",
+            "A",
+            "",
+            "Abcdefg",
+            "Abcdefg\0",
+            "Abcdefgh",
+            "SignatureNonce",
+            "SignatureMethod",
+            "Signature",
+            "\u{e9}t\u{e9}",
+            "Action",
+        ];
         (0..count)
             .map(|i| {
                 let j = (i * 7919) % count.max(1);
-                let name = format!("Signature{}", j % (count / 3 + 1));
+                let name = match j % 3 {
+                    0 => NAMES[j % NAMES.len()].to_owned(),
+                    _ => format!("Signature{}", j % (count / 3 + 1)),
+                };
                 (name, format!("{}", (j * 31) % 5))
             })
             .collect()
