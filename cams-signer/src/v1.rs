@@ -13,7 +13,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 /// The value of the `SignatureMethod` parameter for this scheme.
 pub const SIGNATURE_METHOD: &str = "HMAC-SHA1";
@@ -127,7 +127,7 @@ fn write_pairs<K: AsRef<str>, V: AsRef<str>>(
 /// Writes `METHOD&%2F&`, the method upper-cased, and returns its length.
 fn put_method(sink: &mut Sink, method: &str) -> usize {
     sink.put_uppercase(method);
-    sink.put_slice(b"&%2F&");
+    sink.put(pack(b"&%2F&"));
     method.len() + 5
 }
 
@@ -148,21 +148,31 @@ pub fn signature(access_key_secret: &str, string_to_sign: &str) -> String {
 }
 
 /// HMAC-SHA1 keyed with `secret&`. The key is assembled on the stack (on the heap only for a
-/// secret of 64 bytes or more) and wiped after use.
+/// secret of 64 bytes or more) and the bytes it used are wiped after use.
 fn keyed_mac(secret: &[u8]) -> Hmac<Sha1> {
     const STACK: usize = 64;
     let new =
         |key: &[u8]| Hmac::<Sha1>::new_from_slice(key).expect("HMAC takes a key of any length");
     if secret.len() < STACK {
-        let mut key = Zeroizing::new([0u8; STACK]);
-        key[..secret.len()].copy_from_slice(secret);
-        key[secret.len()] = b'&';
-        new(&key[..=secret.len()])
+        let mut stack = [0u8; STACK];
+        let key = Wiped(&mut stack[..=secret.len()]);
+        key.0[..secret.len()].copy_from_slice(secret);
+        key.0[secret.len()] = b'&';
+        new(key.0)
     } else {
         let mut key = Zeroizing::new(Vec::with_capacity(secret.len() + 1));
         key.extend_from_slice(secret);
         key.push(b'&');
         new(&key)
+    }
+}
+
+/// Bytes that are zeroed when dropped.
+struct Wiped<'a>(&'a mut [u8]);
+
+impl Drop for Wiped<'_> {
+    fn drop(&mut self) {
+        self.0.zeroize();
     }
 }
 
