@@ -30,9 +30,19 @@ pub fn percent_encode(input: &str) -> String {
     sink.into_string()
 }
 
-/// Appends the percent-encoding of `input` to `out`.
+/// Appends the percent-encoding of `input` to `out`, without an intermediate string: runs of
+/// unreserved characters are copied as they are, each other byte as its `%XX`.
+///
+/// ```
+/// let mut url = String::from("https://cams.aliyuncs.com/?InstanceName=");
+/// cams_signer::encode_into(&mut url, "Acme Corp");
+/// assert_eq!(url, "https://cams.aliyuncs.com/?InstanceName=Acme%20Corp");
+/// ```
 pub fn encode_into(out: &mut String, input: &str) {
-    out.push_str(&percent_encode(input));
+    out.extend(percent_encoding::utf8_percent_encode(
+        input,
+        ALIBABA_ENCODE_SET,
+    ));
 }
 
 /// Packs up to seven bytes little-endian into a word whose top byte is their count.

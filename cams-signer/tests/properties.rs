@@ -3,7 +3,7 @@
 
 use cams_signer::v3::{self, V3Request};
 use cams_signer::verify::Authorization;
-use cams_signer::{percent_decode, percent_encode, v1, verify_v1, verify_v3};
+use cams_signer::{encode_into, percent_decode, percent_encode, v1, verify_v1, verify_v3};
 use proptest::collection::{btree_map, vec};
 use proptest::prelude::*;
 
@@ -40,6 +40,9 @@ proptest! {
     fn encoding_follows_the_rule(input in any::<String>()) {
         let encoded = percent_encode(&input);
         prop_assert_eq!(&encoded, &reference_encode(&input));
+        let mut appended = String::from("k=");
+        encode_into(&mut appended, &input);
+        prop_assert_eq!(appended, format!("k={encoded}"));
         prop_assert_eq!(percent_decode(&encoded), Some(input));
     }
 
