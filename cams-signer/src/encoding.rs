@@ -172,6 +172,12 @@ impl Sink {
     }
 
     /// Writes `input` encoded with `table` ([`ONCE`] or [`TWICE`]).
+    ///
+    /// Eight clean bytes are copied as one word; a chunk with an escape is written byte by
+    /// byte, whole. Measured slower here: re-testing from the byte after each escape, locating
+    /// escapes with a bit mask (the cursor then waits on the mask), testing chunks with
+    /// arithmetic on the word instead of table look-ups, and reading a short tail as the
+    /// input's last eight bytes. Inlined: a call per name and value cost 3 ns each.
     #[inline(always)]
     pub(crate) fn encode(&mut self, table: &[u64; 256], input: &[u8]) {
         self.reserve(input.len() * widest(table));

@@ -2,10 +2,14 @@
 //!
 //! A request has a dozen or two parameters, so sorting them is dominated by comparisons that
 //! call `memcmp` and by branches the processor cannot predict. [`Sorted`] sorts plain words
-//! instead: the first seven bytes of each name above the pair's index in the input. The
-//! standard library sorts such small words with a branch-free sorting network. Only runs of
-//! names that share those seven bytes (`SignatureMethod`, `SignatureNonce`, ...) are compared
-//! again in full.
+//! instead: the first seven bytes of each name above the pair's index in the input, so that a
+//! comparison is one instruction and the keys are all distinct. Only runs of names that share
+//! those seven bytes (`SignatureMethod`, `SignatureNonce`, ...) are compared again, from their
+//! eighth byte.
+//!
+//! Measured and slower here: 16-byte keys (no ties, but twice the data to move), a sorting
+//! network over the keys (its compare-exchanges go through memory), and counting each key's
+//! rank (225 comparisons for 15 pairs).
 
 use std::cmp::Ordering;
 
