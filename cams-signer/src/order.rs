@@ -72,19 +72,18 @@ impl<'a, K: AsRef<str>, V: AsRef<str>> Sorted<'a, K, V> {
     /// Sorts `pairs` by name, and by value within a name when `by_value`.
     #[inline(always)]
     pub(crate) fn new(pairs: &'a [(K, V)], by_value: bool) -> Self {
+        // Past `PREFIXED` pairs, keys are bare indices, all in one run that the full
+        // comparison sorts.
+        let prefixed = pairs.len() <= PREFIXED;
+        let index = if prefixed { 0xFF } else { u64::MAX };
         let mut sorted = Self {
             pairs,
             stack: [0; STACK],
             heap: Vec::new(),
-            index: 0xFF,
+            index,
             text_len: 0,
             longest: 0,
         };
-        if pairs.len() > PREFIXED {
-            // Keys are bare indices, all in one run that the full comparison sorts.
-            sorted.index = u64::MAX;
-        }
-        let index = sorted.index;
         let keys = if pairs.len() <= STACK {
             &mut sorted.stack[..pairs.len()]
         } else {
@@ -102,7 +101,7 @@ impl<'a, K: AsRef<str>, V: AsRef<str>> Sorted<'a, K, V> {
         keys.sort_unstable();
         // Names in a run share the bytes of their prefix (none when keys are bare indices):
         // compare the next bytes as a word first.
-        let shared = if index == 0xFF { 7 } else { 0 };
+        let shared = if prefixed { 7 } else { 0 };
         let compare = |a: &u64, b: &u64| {
             let (a, b) = (borrow(pairs, a & index), borrow(pairs, b & index));
             let (x, y) = (a.0.as_bytes(), b.0.as_bytes());
@@ -123,9 +122,10 @@ impl<'a, K: AsRef<str>, V: AsRef<str>> Sorted<'a, K, V> {
                 continue;
             }
             // Stable, and a run is in input order already: equal pairs keep that order.
+            // Most runs are one key long and need nothing.
             match &mut keys[start..end] {
                 [] | [_] => {}
-                run @ ([_, _] | [_, _, _] | [_, _, _, _]) => insertion_sort(run, compare),
+                run if run.len() <= 4 => insertion_sort(run, compare),
                 run => run.sort_by(compare),
             }
             start = end;
@@ -155,7 +155,7 @@ impl<'a, K: AsRef<str>, V: AsRef<str>> Sorted<'a, K, V> {
     }
 }
 
-/// Sorts a few keys stably: a run of tied prefixes is two or three names long.
+/// Sorts a few keys stably: a run of tied prefixes is rarely more than three names long.
 fn insertion_sort(run: &mut [u64], compare: impl Fn(&u64, &u64) -> Ordering) {
     for i in 1..run.len() {
         let mut j = i;
