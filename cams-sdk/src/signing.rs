@@ -82,12 +82,12 @@ fn sign_v1(
     query.push(("SignatureMethod", v1::SIGNATURE_METHOD));
     query.push(("SignatureVersion", v1::SIGNATURE_VERSION));
     query.push(("AccessKeyId", creds.access_key_id()));
-    let form = ctx.params.form().iter().map(|(k, v)| (*k, v.as_str()));
-    let signature = v1::sign(
-        ctx.meta.method,
-        query.iter().copied().chain(form),
-        creds.access_key_secret(),
-    );
+    // The signed set is the query and the form body together: the form's pairs are appended
+    // for signing and taken off again, since the URL carries only the query.
+    let in_query = query.len();
+    query.extend(ctx.params.form().iter().map(|(k, v)| (*k, v.as_str())));
+    let signature = v1::sign_pairs(ctx.meta.method, &query, creds.access_key_secret());
+    query.truncate(in_query);
     query.push(("Signature", &signature.signature));
     Signed {
         request: HttpRequest {

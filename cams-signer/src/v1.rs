@@ -7,8 +7,8 @@
 //! ```
 //! Alibaba's documentation calls this scheme "V2"; its wire parameter says `1.0`.
 
-use crate::encoding::{ONCE, Sink, TWICE, pack};
-use crate::order::Sorted;
+use crate::encoding::{self, ONCE, Sink, TWICE, pack, put_word, widest, write_encoded};
+use crate::order::{self, Sorted};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use hmac::{Hmac, Mac};
@@ -66,7 +66,8 @@ where
     V: AsRef<str>,
 {
     let owned: Vec<(K, V)> = params.into_iter().collect();
-    let sorted = Sorted::new(&owned, false);
+    let mut scratch = [0; order::STACK];
+    let sorted = Sorted::new(&owned, false, &mut scratch);
     let mut sink = Sink::with_capacity(capacity(&sorted, 3));
     write_pairs(&mut sink, &sorted, &ONCE, Separators::LITERAL);
     sink.into_string()
@@ -75,7 +76,7 @@ where
 /// A capacity for the encoding of `pairs` as a V1 string to sign (`widest` bytes per escaped
 /// byte): the raw text with separators, room for typical escapes, and room for the encoder's
 /// worst-case reserve of the longest name or value, so that the buffer is never grown.
-fn capacity<K: AsRef<str>, V: AsRef<str>>(sorted: &Sorted<'_, K, V>, widest: usize) -> usize {
+fn capacity<K: AsRef<str>, V: AsRef<str>>(sorted: &Sorted<'_, '_, K, V>, widest: usize) -> usize {
     sorted.text_len + sorted.text_len / 2 + widest * sorted.longest
 }
 
@@ -104,24 +105,30 @@ impl Separators {
 /// encoding, which the string to sign ends with.
 fn write_pairs<K: AsRef<str>, V: AsRef<str>>(
     sink: &mut Sink,
-    sorted: &Sorted<'_, K, V>,
+    sorted: &Sorted<'_, '_, K, V>,
     table: &[u64; 256],
     sep: Separators,
 ) {
+    // One reserve per pair, then the pair's four writes with the cursor in a register.
+    let (buf, cursor) = sink.parts();
+    let mut len = *cursor;
     let mut first = true;
     for (name, value, repeated) in sorted.iter() {
         // Equal names keep input order, so the last of a run is the last given: it wins.
         if repeated {
             continue;
         }
+        encoding::reserve(buf, len, (name.len() + value.len() + 2) * widest(table));
+        let out = buf.as_mut_slice();
         if !first {
-            sink.put(sep.ampersand);
+            len = put_word(out, len, sep.ampersand);
         }
         first = false;
-        sink.encode(table, name.as_bytes());
-        sink.put(sep.equals);
-        sink.encode(table, value.as_bytes());
+        len = write_encoded(out, len, table, name.as_bytes());
+        len = put_word(out, len, sep.equals);
+        len = write_encoded(out, len, table, value.as_bytes());
     }
+    *cursor = len;
 }
 
 /// Writes `METHOD&%2F&`, the method upper-cased, and returns its length.
@@ -199,7 +206,24 @@ where
     V: AsRef<str>,
 {
     let owned: Vec<(K, V)> = params.into_iter().collect();
-    let sorted = Sorted::new(&owned, false);
+    sign_pairs(method, &owned, access_key_secret)
+}
+
+/// [`sign`] for pairs already in a slice, as the SDK holds them: the same signature, without
+/// collecting the pairs first (50 ns of a 1.6 µs signature).
+///
+/// ```
+/// let params = [("Action", "DescribeRegions"), ("AccessKeyId", "testid")];
+/// let signed = cams_signer::v1::sign_pairs("GET", &params, "testsecret");
+/// assert_eq!(signed, cams_signer::v1::sign("GET", params, "testsecret"));
+/// ```
+pub fn sign_pairs<K, V>(method: &str, params: &[(K, V)], access_key_secret: &str) -> V1Signature
+where
+    K: AsRef<str>,
+    V: AsRef<str>,
+{
+    let mut scratch = [0; order::STACK];
+    let sorted = Sorted::new(params, false, &mut scratch);
     let mut sink = Sink::with_capacity(method.len() + 5 + capacity(&sorted, 5));
     let prefix_len = put_method(&mut sink, method);
     write_pairs(&mut sink, &sorted, &TWICE, Separators::ENCODED);
