@@ -69,7 +69,7 @@ where
     let mut scratch = [0; order::STACK];
     let sorted = Sorted::new(&owned, false, &mut scratch);
     let mut sink = Sink::with_capacity(capacity(&sorted, 3));
-    write_pairs(&mut sink, &sorted, &ONCE, Separators::LITERAL);
+    write_pairs(&mut sink, &sorted, &ONCE, Separators::LITERAL, |_| {});
     sink.into_string()
 }
 
@@ -108,10 +108,12 @@ fn write_pairs<K: AsRef<str>, V: AsRef<str>>(
     sorted: &Sorted<'_, '_, K, V>,
     table: &[u64; 256],
     sep: Separators,
-) {
+    mut blocks: impl FnMut(&[u8]),
+) -> usize {
     // One reserve per pair, then the pair's four writes with the cursor in a register.
     let (buf, cursor) = sink.parts();
     let mut len = *cursor;
+    let mut fed = 0;
     let mut first = true;
     for (name, value, repeated) in sorted.iter() {
         // Equal names keep input order, so the last of a run is the last given: it wins.
@@ -127,8 +129,14 @@ fn write_pairs<K: AsRef<str>, V: AsRef<str>>(
         len = write_encoded(out, len, table, name.as_bytes());
         len = put_word(out, len, sep.equals);
         len = write_encoded(out, len, table, value.as_bytes());
+        let whole = len - (len - fed) % 64;
+        if whole > fed {
+            blocks(&out[fed..whole]);
+            fed = whole;
+        }
     }
     *cursor = len;
+    fed
 }
 
 /// Writes `METHOD&%2F&`, the method upper-cased, and returns its length.
@@ -222,13 +230,17 @@ where
     K: AsRef<str>,
     V: AsRef<str>,
 {
+    let mut mac = keyed_mac(access_key_secret.as_bytes());
     let mut scratch = [0; order::STACK];
     let sorted = Sorted::new(params, false, &mut scratch);
     let mut sink = Sink::with_capacity(method.len() + 5 + capacity(&sorted, 5));
     let prefix_len = put_method(&mut sink, method);
-    write_pairs(&mut sink, &sorted, &TWICE, Separators::ENCODED);
+    let fed = write_pairs(&mut sink, &sorted, &TWICE, Separators::ENCODED, |blocks| {
+        mac.update(blocks)
+    });
     let string_to_sign = sink.into_string();
-    let signature = signature(access_key_secret, &string_to_sign);
+    mac.update(string_to_sign.as_bytes().get(fed..).unwrap_or_default());
+    let signature = BASE64.encode(mac.finalize().into_bytes());
     V1Signature {
         string_to_sign,
         signature,
