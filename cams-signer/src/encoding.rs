@@ -205,21 +205,42 @@ fn grow(buf: &mut Vec<u8>, needed: usize) {
 /// Writes `input` encoded with `table` ([`ONCE`] or [`TWICE`]) at `at`, after a [`reserve`]
 /// of `widest` bytes per input byte, and returns the cursor after it.
 ///
-/// Eight clean bytes are copied as one word; a chunk with an escape is written byte by byte,
-/// whole. Measured slower here: re-testing from the byte after each escape, locating escapes
-/// with a bit mask (the cursor then waits on the mask), testing chunks with arithmetic on the
-/// word instead of table look-ups, reading a short tail as one word (copied whole when
-/// clean, or put through the table as eight bytes), and indexing a fixed window of the buffer
-/// so that no byte's write is bounds-checked. Inlined: a call per name and value cost 3 ns
-/// each.
+/// Input is taken eight bytes at a time. A clean chunk is copied as one word. In a chunk with
+/// one or two escapes, the clean runs before, between and after them are copied as words too,
+/// so that it takes three or five stores instead of eight: stores, not computation, are what
+/// bounds this loop. Other chunks, and the last seven bytes or fewer, are written byte by
+/// byte through the table.
+///
+/// Measured slower here:
+/// - a loop over any number of escapes (its exit is mispredicted);
+/// - re-testing eight bytes from the byte after each escape;
+/// - testing a chunk with arithmetic on the word instead of table look-ups;
+/// - reading the tail as one word, whether copied whole when clean, put through the table as
+///   eight bytes, or handled as a chunk with a count (each costs 30 to 140 ns per signature);
+/// - indexing a fixed window of the buffer, so that no byte's write is bounds-checked;
+/// - a call per name and value instead of inlining (3 ns each).
 #[inline(always)]
 pub(crate) fn write_encoded(buf: &mut [u8], at: usize, table: &[u64; 256], input: &[u8]) -> usize {
     let mut len = at;
     let mut rest = input;
     while let Some((chunk, tail)) = rest.split_first_chunk::<8>() {
-        if is_unreserved_chunk(chunk) {
+        let escapes = escapes(chunk);
+        // Without the first escape's bit: zero when there is one escape.
+        let others = escapes & escapes.wrapping_sub(1);
+        if escapes == 0 {
             buf[len..len + 8].copy_from_slice(chunk);
             len += 8;
+        } else if others & others.wrapping_sub(1) == 0 {
+            // The clean runs around one or two escapes are copied as words.
+            let first = escapes.trailing_zeros() as usize & 7;
+            buf[len..len + 8].copy_from_slice(chunk);
+            len = put_escape(buf, len + first, table, chunk, first);
+            let mut last = first;
+            if others != 0 {
+                last = others.trailing_zeros() as usize & 7;
+                len = put_escape(buf, len + (last - first - 1), table, chunk, last);
+            }
+            len += 7 - last;
         } else {
             for &byte in chunk {
                 len = put_word(buf, len, table[usize::from(byte)]);
@@ -245,12 +266,42 @@ pub(crate) fn put_word(buf: &mut [u8], at: usize, word: u64) -> usize {
     at + (word >> 56) as usize
 }
 
-/// Whether none of eight bytes is escaped: the common case, copied as one word.
+/// Writes the encoding of `chunk[at]` at `len`, followed by the bytes after it as they are,
+/// and returns the cursor after the encoding.
 #[inline(always)]
-fn is_unreserved_chunk(chunk: &[u8; 8]) -> bool {
-    chunk.iter().fold(0, |escaped, &byte| {
-        escaped | (ONCE[usize::from(byte)] >> 57)
-    }) == 0
+fn put_escape(buf: &mut [u8], len: usize, table: &[u64; 256], chunk: &[u8; 8], at: usize) -> usize {
+    let len = put_word(buf, len, table[usize::from(chunk[at])]);
+    let after = u64::from_le_bytes(*chunk) >> (8 * at) >> 8;
+    buf[len..len + 8].copy_from_slice(&after.to_le_bytes());
+    len
+}
+
+/// For each position in a chunk, a table of bytes with that position's bit set where the byte
+/// is escaped.
+static ESCAPED_AT: [[u8; 256]; 8] = {
+    let mut tables = [[0; 256]; 8];
+    let mut at = 0;
+    while at < 8 {
+        let mut byte = 0;
+        while byte < 256 {
+            if !is_unreserved(byte as u8) {
+                tables[at][byte] = 1 << at;
+            }
+            byte += 1;
+        }
+        at += 1;
+    }
+    tables
+};
+
+/// The positions of the escaped bytes of a chunk, as bits.
+#[inline(always)]
+fn escapes(chunk: &[u8; 8]) -> u8 {
+    let mut mask = 0;
+    for (at, &byte) in chunk.iter().enumerate() {
+        mask |= ESCAPED_AT[at][usize::from(byte)];
+    }
+    mask
 }
 
 /// Decodes `%XX` sequences (and nothing else: `+` stays `+`), as a server reads a signed value.
@@ -288,6 +339,49 @@ mod tests {
                 twice.as_bytes(),
                 "byte {byte:#04x}"
             );
+        }
+    }
+
+    #[test]
+    fn escape_positions_agree_with_the_encode_set() {
+        for (at, table) in ESCAPED_AT.iter().enumerate() {
+            for byte in 0..=255u8 {
+                let escaped = (ONCE[usize::from(byte)] >> 56) > 1;
+                assert_eq!(
+                    table[usize::from(byte)] == 1 << at,
+                    escaped,
+                    "{byte:#04x} at {at}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn chunks_with_escapes_anywhere_encode_exactly() {
+        // Every placement of zero to three escapes in a chunk, in inputs whose chunk is
+        // followed by tails of every length: each path of the encoder, at every offset.
+        let escapes = [" ", "*", "/", "%", "=", "&", "+"];
+        for mask in 0u32..256 {
+            if mask.count_ones() > 3 {
+                continue;
+            }
+            let mut chunk = String::new();
+            for at in 0..8 {
+                match mask >> at & 1 {
+                    1 => chunk.push_str(escapes[at % escapes.len()]),
+                    _ => chunk.push(char::from(b'a' + at as u8)),
+                }
+            }
+            for tail in ["", "x", "Ab~", "é", "12 4567"] {
+                let input = format!("{chunk}{tail}");
+                let once = percent_encode(&input);
+                let reference: String =
+                    percent_encoding::utf8_percent_encode(&input, ALIBABA_ENCODE_SET).collect();
+                assert_eq!(once, reference, "{input:?}");
+                let mut sink = Sink::with_capacity(0);
+                sink.encode(&TWICE, input.as_bytes());
+                assert_eq!(sink.into_string(), percent_encode(&reference), "{input:?}");
+            }
         }
     }
 

@@ -103,6 +103,10 @@ impl Separators {
 /// Writes sorted `pairs` as `name=value` joined with `&`, names and values encoded with
 /// `table`: [`ONCE`] gives the canonicalized query and [`TWICE`] (with encoded separators) its
 /// encoding, which the string to sign ends with.
+///
+/// Each whole 64-byte block of the sink's text is passed to `blocks` as soon as it is
+/// written, and the length passed in all is returned. Hashing a block while the next pairs
+/// are encoded overlaps SHA-1's long chain of dependent instructions with the encoder's work.
 fn write_pairs<K: AsRef<str>, V: AsRef<str>>(
     sink: &mut Sink,
     sorted: &Sorted<'_, '_, K, V>,
