@@ -54,16 +54,32 @@ pub(crate) const STACK: usize = 32;
 /// The most pairs whose index fits in a key's low byte, beside a name prefix.
 const PREFIXED: usize = 256;
 
+/// A key marking a pair whose name is given again later: its index is past any pair's, since
+/// past [`PREFIXED`] pairs keys are indices into a slice.
+const SUPERSEDED: u64 = u64::MAX;
+
 /// Stack room for the keys of up to 32 pairs, lent to [`Sorted::new`]. The caller owns it so
 /// that returning a `Sorted` never copies the keys: when `Sorted` held the array itself, that
 /// copy and its zeroing cost 75 ns of a V1 signature.
 pub(crate) type Scratch = [u64; STACK];
 
-/// The order of `(name, value)` pairs sorted by the UTF-8 bytes of the name (then of the value,
-/// when asked), equal pairs in input order; with the sizes a signer needs to reserve its output.
+/// How [`Sorted`] orders pairs, always by the UTF-8 bytes of their names first.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Order {
+    /// Of pairs with equal names, only the last given is kept, as in a map written in order
+    /// (V1).
+    LastOfEachName,
+    /// Pairs with equal names are all kept, ordered by value (V3).
+    NameThenValue,
+}
+
+/// The order of `(name, value)` pairs sorted by the UTF-8 bytes of the name, as [`Order`]
+/// says; with the sizes a signer needs to reserve its output.
 pub(crate) struct Sorted<'a, 's, K, V> {
     pairs: &'a [(K, V)],
     keys: Keys<'s>,
+    /// How many keys remain, first in `keys`.
+    len: usize,
     /// The bits of a key that hold the index; the others hold the name's prefix.
     index: u64,
     /// The length of every name and value plus two separators per pair.
@@ -79,9 +95,9 @@ enum Keys<'s> {
 }
 
 impl<'a, 's, K: AsRef<str>, V: AsRef<str>> Sorted<'a, 's, K, V> {
-    /// Sorts `pairs` by name, and by value within a name when `by_value`.
+    /// Sorts `pairs` in `order`.
     #[inline(always)]
-    pub(crate) fn new(pairs: &'a [(K, V)], by_value: bool, scratch: &'s mut Scratch) -> Self {
+    pub(crate) fn new(pairs: &'a [(K, V)], order: Order, scratch: &'s mut Scratch) -> Self {
         // Past `PREFIXED` pairs, keys are bare indices, all in one run that the full
         // comparison sorts.
         let prefixed = pairs.len() <= PREFIXED;
@@ -110,13 +126,13 @@ impl<'a, 's, K: AsRef<str>, V: AsRef<str>> Sorted<'a, 's, K, V> {
             let (x, y) = (a.0.as_bytes(), b.0.as_bytes());
             let next = |s: &[u8]| prefix(s.get(shared..).unwrap_or_default());
             let by_name = next(x).cmp(&next(y)).then_with(|| x.cmp(y));
-            if by_value {
-                by_name.then_with(|| cmp_bytes(a.1, b.1))
-            } else {
-                by_name
+            match order {
+                Order::NameThenValue => by_name.then_with(|| cmp_bytes(a.1, b.1)),
+                Order::LastOfEachName => by_name,
             }
         };
-        let mut start = 0;
+        let name = |key: u64| borrow(pairs, key & index).0;
+        let (mut start, mut superseded) = (0, false);
         for end in 1..=keys_mut.len() {
             if keys_mut
                 .get(end)
@@ -126,41 +142,52 @@ impl<'a, 's, K: AsRef<str>, V: AsRef<str>> Sorted<'a, 's, K, V> {
             }
             // Stable, and a run is in input order already: equal pairs keep that order.
             // Most runs are one key long and need nothing.
-            match &mut keys_mut[start..end] {
-                [] | [_] => {}
-                run if run.len() <= 4 => insertion_sort(run, compare),
-                run => run.sort_by(compare),
+            let run = &mut keys_mut[start..end];
+            if run.len() > 1 {
+                match run.len() {
+                    ..=4 => insertion_sort(run, compare),
+                    _ => run.sort_by(compare),
+                }
+                // Names can only be equal within a run. The last of equal names wins: the
+                // keys before it are marked, to be dropped below.
+                if order == Order::LastOfEachName {
+                    for i in 1..run.len() {
+                        if name(run[i - 1]) == name(run[i]) {
+                            run[i - 1] = SUPERSEDED;
+                            superseded = true;
+                        }
+                    }
+                }
             }
             start = end;
+        }
+        let mut len = keys_mut.len();
+        if superseded {
+            len = 0;
+            for i in 0..keys_mut.len() {
+                if keys_mut[i] != SUPERSEDED {
+                    keys_mut[len] = keys_mut[i];
+                    len += 1;
+                }
+            }
         }
         Self {
             pairs,
             keys,
+            len,
             index,
             text_len,
             longest,
         }
     }
 
-    fn keys(&self) -> &[u64] {
-        match &self.keys {
-            Keys::Stack(stack) => stack,
-            Keys::Heap(heap) => heap,
-        }
-    }
-
-    /// The pairs in order, each with whether the next pair has the same name.
-    pub(crate) fn iter(&self) -> impl Iterator<Item = (&'a str, &'a str, bool)> + '_ {
-        let keys = self.keys();
-        let index = self.index;
-        keys.iter().enumerate().map(move |(i, &key)| {
-            let (name, value) = borrow(self.pairs, key & index);
-            // Names that differ in their prefixes differ: only a run compares whole names.
-            let repeated = keys.get(i + 1).is_some_and(|&next| {
-                next & !index == key & !index && borrow(self.pairs, next & index).0 == name
-            });
-            (name, value, repeated)
-        })
+    /// The pairs in order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = (&'a str, &'a str)> + '_ {
+        let keys = match &self.keys {
+            Keys::Stack(stack) => &stack[..self.len],
+            Keys::Heap(heap) => &heap[..self.len],
+        };
+        keys.iter().map(|&key| borrow(self.pairs, key & self.index))
     }
 }
 
@@ -249,24 +276,28 @@ mod tests {
     fn the_order_is_a_stable_sort_by_bytes_at_every_size() {
         for count in [0, 1, 2, 3, 15, 32, 33, 256, 257, 300] {
             let pairs = scrambled(count);
-            for by_value in [false, true] {
+            for order in [Order::LastOfEachName, Order::NameThenValue] {
                 let mut expected: Vec<(&str, &str)> = pairs
                     .iter()
                     .map(|(k, v)| (k.as_str(), v.as_str()))
                     .collect();
-                expected.sort_by(|a, b| match by_value {
-                    false => a.0.as_bytes().cmp(b.0.as_bytes()),
-                    true => (a.0.as_bytes(), a.1.as_bytes()).cmp(&(b.0.as_bytes(), b.1.as_bytes())),
-                });
+                match order {
+                    Order::LastOfEachName => {
+                        // A stable sort by name; of equal names, the last given stays.
+                        expected.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+                        expected = (0..expected.len())
+                            .filter(|&i| expected.get(i + 1).is_none_or(|n| n.0 != expected[i].0))
+                            .map(|i| expected[i])
+                            .collect();
+                    }
+                    Order::NameThenValue => expected.sort_by(|a, b| {
+                        (a.0.as_bytes(), a.1.as_bytes()).cmp(&(b.0.as_bytes(), b.1.as_bytes()))
+                    }),
+                }
                 let mut scratch = [0; STACK];
-                let sorted = Sorted::new(&pairs, by_value, &mut scratch);
-                let got: Vec<(&str, &str)> = sorted.iter().map(|(k, v, _)| (k, v)).collect();
-                assert_eq!(got, expected, "{count} pairs, by value: {by_value}");
-                let repeated: Vec<bool> = sorted.iter().map(|(_, _, r)| r).collect();
-                let expected_repeated: Vec<bool> = (0..expected.len())
-                    .map(|i| expected.get(i + 1).is_some_and(|n| n.0 == expected[i].0))
-                    .collect();
-                assert_eq!(repeated, expected_repeated, "{count} pairs");
+                let sorted = Sorted::new(&pairs, order, &mut scratch);
+                let got: Vec<(&str, &str)> = sorted.iter().collect();
+                assert_eq!(got, expected, "{count} pairs");
                 assert_eq!(
                     sorted.text_len,
                     pairs

@@ -8,7 +8,7 @@
 //! Alibaba's documentation calls this scheme "V2"; its wire parameter says `1.0`.
 
 use crate::encoding::{self, ONCE, Sink, TWICE, pack, put_word, widest, write_encoded};
-use crate::order::{self, Sorted};
+use crate::order::{self, Order, Sorted};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use hmac::{Hmac, Mac};
@@ -67,7 +67,7 @@ where
 {
     let owned: Vec<(K, V)> = params.into_iter().collect();
     let mut scratch = [0; order::STACK];
-    let sorted = Sorted::new(&owned, false, &mut scratch);
+    let sorted = Sorted::new(&owned, Order::LastOfEachName, &mut scratch);
     let mut sink = Sink::with_capacity(capacity(&sorted, 3));
     write_pairs(&mut sink, &sorted, &ONCE, Separators::LITERAL, |_| {});
     sink.into_string()
@@ -119,11 +119,7 @@ fn write_pairs<K: AsRef<str>, V: AsRef<str>>(
     let mut len = *cursor;
     let mut fed = 0;
     let mut first = true;
-    for (name, value, repeated) in sorted.iter() {
-        // Equal names keep input order, so the last of a run is the last given: it wins.
-        if repeated {
-            continue;
-        }
+    for (name, value) in sorted.iter() {
         encoding::reserve(buf, len, (name.len() + value.len() + 2) * widest(table));
         let out = buf.as_mut_slice();
         if !first {
@@ -236,7 +232,7 @@ where
 {
     let mut mac = keyed_mac(access_key_secret.as_bytes());
     let mut scratch = [0; order::STACK];
-    let sorted = Sorted::new(params, false, &mut scratch);
+    let sorted = Sorted::new(params, Order::LastOfEachName, &mut scratch);
     let mut sink = Sink::with_capacity(method.len() + 5 + capacity(&sorted, 5));
     let prefix_len = put_method(&mut sink, method);
     let fed = write_pairs(&mut sink, &sorted, &TWICE, Separators::ENCODED, |blocks| {

@@ -8,7 +8,7 @@
 //! ```
 
 use crate::encoding::{ONCE, Sink, pack, raw_len};
-use crate::order::{self, Sorted, cmp_bytes};
+use crate::order::{self, Order, Sorted, cmp_bytes};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use std::borrow::Cow;
@@ -102,7 +102,7 @@ pub fn canonical_query(query: &[(&str, &str)]) -> String {
 }
 
 fn write_canonical_query(sink: &mut Sink, query: &[(&str, &str)]) {
-    for (i, (name, value, _)) in Sorted::new(query, true, &mut [0; order::STACK])
+    for (i, (name, value)) in Sorted::new(query, Order::NameThenValue, &mut [0; order::STACK])
         .iter()
         .enumerate()
     {
