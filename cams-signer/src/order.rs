@@ -84,7 +84,7 @@ pub(crate) struct Sorted<'a, 's, K, V> {
     index: u64,
     /// The length of every name and value plus two separators per pair.
     pub(crate) text_len: usize,
-    /// The length of the longest name or value.
+    /// The length of the longest pair, with its two separators.
     pub(crate) longest: usize,
 }
 
@@ -113,8 +113,9 @@ impl<'a, 's, K: AsRef<str>, V: AsRef<str>> Sorted<'a, 's, K, V> {
         let (mut text_len, mut longest) = (0, 0);
         for (i, ((name, value), key)) in pairs.iter().zip(keys_mut.iter_mut()).enumerate() {
             let (name, value) = (name.as_ref().as_bytes(), value.as_ref().as_bytes());
-            text_len += name.len() + value.len() + 2;
-            longest = longest.max(name.len()).max(value.len());
+            let pair_len = name.len() + value.len() + 2;
+            text_len += pair_len;
+            longest = longest.max(pair_len);
             *key = (prefix(name) & !index) | i as u64;
         }
         keys_mut.sort_unstable();

@@ -75,7 +75,7 @@ where
 
 /// A capacity for the encoding of `pairs` as a V1 string to sign (`widest` bytes per escaped
 /// byte): the raw text with separators, room for typical escapes, and room for the encoder's
-/// worst-case reserve of the longest name or value, so that the buffer is never grown.
+/// worst-case reserve of the longest pair, so that the buffer is never grown.
 fn capacity<K: AsRef<str>, V: AsRef<str>>(sorted: &Sorted<'_, '_, K, V>, widest: usize) -> usize {
     sorted.text_len + sorted.text_len / 2 + widest * sorted.longest
 }
