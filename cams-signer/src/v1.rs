@@ -114,7 +114,8 @@ fn write_pairs<K: AsRef<str>, V: AsRef<str>>(
     sep: Separators,
     mut blocks: impl FnMut(&[u8]),
 ) -> usize {
-    // One reserve per pair, then the pair's four writes with the cursor in a register.
+    // One reserve per pair, then the pair's four writes with the cursor in a register. (One
+    // loop over the name and the value, to inline the encoder once, measured 50 ns slower.)
     let (buf, cursor) = sink.parts();
     let mut len = *cursor;
     let mut fed = 0;
