@@ -360,7 +360,7 @@ mod tests {
     #[test]
     fn chunks_with_escapes_anywhere_encode_exactly() {
         // Every placement of zero to three escapes in a chunk, in inputs whose chunk is
-        // followed by tails of every length: each path of the encoder, at every offset.
+        // followed by tails of several lengths: each path of the encoder, at every offset.
         let escapes = [" ", "*", "/", "%", "=", "&", "+"];
         for mask in 0u32..256 {
             if mask.count_ones() > 3 {

@@ -55,8 +55,8 @@ pub(crate) const STACK: usize = 32;
 /// The most pairs whose index fits in a key's low byte, beside a name prefix.
 const PREFIXED: usize = 256;
 
-/// A key marking a pair whose name is given again later: its index is past any pair's, since
-/// past [`PREFIXED`] pairs keys are indices into a slice.
+/// A key marking a pair whose name is given again later. No pair's key equals it: UTF-8 has
+/// no byte `0xFF` for a prefix, and a bare index is below the length of a slice.
 const SUPERSEDED: u64 = u64::MAX;
 
 /// Stack room for the keys of up to 32 pairs, lent to [`Sorted::new`]. The caller owns it so
